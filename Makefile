@@ -1,0 +1,79 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format bench bench-quick demo migrate venv system-deps messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+migrate: venv
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo_data
+
+## Serve the intranet with demo data on http://$(HOST):$(PORT)
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+## Lint, migrations check and the whole test suite (installs slapd/chromium when root)
+test: venv system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Benchmarks (bench/*.py); `make bench-quick` runs the short cases
+bench: venv
+	@for module in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
+		echo "== bench.$$module"; $(PY) -m bench.$$module || exit 1; done
+
+bench-quick: venv
+	@for module in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
+		echo "== bench.$$module --quick"; $(PY) -m bench.$$module --quick || exit 1; done
+
+## Regenerate and compile the English translations
+messages: venv
+	for app in intranet directory workflows spaces; do \
+		(cd $$app && ../$(PY) ../manage.py makemessages -l en --no-obsolete); done
+	$(PY) manage.py compilemessages --ignore=.venv
+
+## Debian packages the tests need; installed when missing and we are root.
+system-deps:
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing:$$missing"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $$missing >/dev/null; } || \
+		{ echo "Could not install:$$missing"; [ "$$CI" != true ] || exit 1; }; \
+	else \
+		echo "Missing Debian packages:$$missing (not root: the tests needing them will be skipped)"; \
+		[ "$$CI" != true ] || exit 1; \
+	fi
+
+clean:
+	rm -rf var/test-media var/test.sqlite3* .pytest_cache

@@ -1,0 +1,37 @@
+"""ASGI entry point: Django for HTTP, Channels for WebSockets (session-authenticated)."""
+
+import os
+import sys
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intranet.settings.dev")
+
+from intranet.settings.environment import ConfigurationError
+
+try:
+    from django.core.asgi import get_asgi_application
+
+    django_application = get_asgi_application()
+except ConfigurationError as error:
+    sys.exit(f"Configuration error: {error}")
+
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
+from django.conf import settings
+
+from intranet.routing import websocket_urlpatterns
+
+http_application = django_application
+if settings.SERVE_STATIC:
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    http_application = ASGIStaticFilesHandler(django_application)
+
+application = ProtocolTypeRouter(
+    {
+        "http": http_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -1,0 +1,44 @@
+import datetime
+
+from django import template
+from django.utils import timezone
+
+from intranet.core import dates
+
+register = template.Library()
+
+
+def _as_date(value):
+    if isinstance(value, datetime.datetime):
+        return (
+            timezone.localtime(value).date()
+            if timezone.is_aware(value)
+            else value.date()
+        )
+    return value
+
+
+@register.filter
+def wareki(value):
+    """{{ day|wareki }} → 令和8年11月27日"""
+    day = _as_date(value)
+    return dates.wareki(day) if day else ""
+
+
+@register.filter
+def jdate(value):
+    """{{ day|jdate }} → 2026年11月27日（金）"""
+    day = _as_date(value)
+    return dates.japanese_date(day) if day else ""
+
+
+@register.filter
+def fiscal_year_label(value):
+    """{{ day|fiscal_year_label }} → 令和8年度"""
+    day = _as_date(value)
+    return dates.fiscal_year_label(dates.fiscal_year(day)) if day else ""
+
+
+@register.inclusion_tag("components/icon.html")
+def icon(name, label=""):
+    return {"name": name, "label": label}

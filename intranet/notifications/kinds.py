@@ -1,0 +1,30 @@
+"""What a notification is about. Later features add members here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    # Approvals (電子決裁)
+    TASK_ASSIGNED = "task_assigned", _("決裁依頼")
+    DOCUMENT_RETURNED = "document_returned", _("差戻し")
+    DOCUMENT_DECIDED = "document_decided", _("決裁完了")
+    DOCUMENT_REJECTED = "document_rejected", _("却下")
+    DOCUMENT_WITHDRAWN = "document_withdrawn", _("取下げ・引戻し")
+    TASK_OVERDUE = "task_overdue", _("処理期限超過")
+    TASK_REMINDER = "task_reminder", _("処理期限の事前通知")
+    POST_REVIEW = "post_review", _("後閲依頼")
+    CIRCULATION = "circulation", _("供覧・回覧")
+    # Spaces (座席・会議室)
+    BOOKING_CONFIRMED = "booking_confirmed", _("予約確定")
+    BOOKING_CANCELLED = "booking_cancelled", _("予約取消")
+    BOOKING_RELEASED = "booking_released", _("予約の自動解放")
+    BOOKING_APPROVAL_REQUESTED = "booking_approval_requested", _("会議室利用の承認依頼")
+    BOOKING_DECLINED = "booking_declined", _("予約の不承認")
+    # Content (提案・お知らせ)
+    PROPOSAL_PUBLISHED = "proposal_published", _("提案の公開")
+    PROPOSAL_COMMENTED = "proposal_commented", _("提案へのコメント")
+    PAGE_REVIEW = "page_review", _("ページの公開審査")
+    # Operations
+    DIRECTORY_SYNC_FAILED = "directory_sync_failed", _("名簿同期の失敗")
+    SYSTEM = "system", _("システムからのお知らせ")

@@ -1,0 +1,22 @@
+"""Development: DEBUG on, a throwaway secret key kept in var/, demo accounts allowed."""
+
+from . import environment as env
+from .base import *  # noqa: F403
+from .base import VAR_DIR
+
+DEBUG = env.flag("DEBUG", True)
+
+
+def _dev_secret_key() -> str:
+    path = VAR_DIR / "dev-secret-key"
+    if not path.exists():
+        import secrets
+
+        VAR_DIR.mkdir(exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+    return path.read_text(encoding="utf-8").strip()
+
+
+SECRET_KEY = env.secret("SECRET_KEY") or _dev_secret_key()
+ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+SERVE_STATIC = env.flag("SERVE_STATIC", True)

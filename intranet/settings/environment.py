@@ -1,0 +1,205 @@
+"""Every setting that comes from the environment is read here, and only here.
+
+A bad value stops start-up with a :class:`ConfigurationError` whose message is one line
+naming the variable and what was expected; ``manage.py`` and ``asgi.py`` print that line
+instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+
+class ConfigurationError(Exception):
+    """A setting from the environment is missing or malformed (one-line message)."""
+
+
+def text(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def required(name: str, why: str) -> str:
+    value = text(name)
+    if value is None:
+        raise ConfigurationError(f"{name} must be set ({why}).")
+    return value
+
+
+def flag(name: str, default: bool = False) -> bool:
+    value = text(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name}={value!r} is not a boolean (use true or false).")
+
+
+def integer(name: str, default: int, *, minimum: int | None = None) -> int:
+    value = text(name)
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name}={value!r} is not a whole number.") from None
+    if minimum is not None and number < minimum:
+        raise ConfigurationError(f"{name}={number} must be at least {minimum}.")
+    return number
+
+
+def listing(name: str, default: list[str] | None = None) -> list[str]:
+    value = text(name)
+    if value is None:
+        return list(default or [])
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def secret(name: str, default: str | None = None) -> str | None:
+    """A secret given directly (NAME) or as a file path (NAME_FILE)."""
+    file_name = text(f"{name}_FILE")
+    if file_name is not None:
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigurationError(
+                f"{name}_FILE={file_name!r} cannot be read ({error.strerror})."
+            ) from None
+    return text(name, default)
+
+
+def database(name: str = "DATABASE_URL") -> dict:
+    """Django DATABASES["default"] from a URL.
+
+    Unset: an SQLite file under var/. ``sqlite:///relative/or//absolute/path`` and
+    ``postgres://user:password@host:port/name?sslmode=require`` are understood.
+    """
+    url = text(name)
+    if url is None:
+        VAR_DIR.mkdir(exist_ok=True)
+        return _sqlite(VAR_DIR / "intranet.sqlite3")
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        path = unquote(parts.path)
+        if path.startswith("//"):
+            path = path[1:]  # sqlite:////abs/path
+        elif path.startswith("/"):
+            path = str(BASE_DIR / path[1:])
+        if path in {"", "/"}:
+            raise ConfigurationError(f"{name}={url!r} names no SQLite file.")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return _sqlite(Path(path))
+    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
+        db_name = unquote(parts.path.lstrip("/"))
+        if not db_name:
+            raise ConfigurationError(f"{name}={url!r} names no database.")
+        try:
+            port = parts.port
+        except ValueError:
+            raise ConfigurationError(f"{name}={url!r} has a bad port.") from None
+        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": db_name,
+            "USER": unquote(parts.username or ""),
+            "PASSWORD": unquote(parts.password or ""),
+            "HOST": parts.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": integer("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ConfigurationError(
+        f"{name}={url!r} is not understood: use sqlite:///path or "
+        "postgres://user@host:port/name."
+    )
+
+
+def _sqlite(path: Path) -> dict:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        # Writers queue for the lock instead of failing with "database is locked".
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
+def redis_url(name: str = "REDIS_URL") -> str | None:
+    url = text(name)
+    if url is None:
+        return None
+    if urlsplit(url).scheme not in {"redis", "rediss", "unix"}:
+        raise ConfigurationError(f"{name}={url!r} is not a redis:// or rediss:// URL.")
+    return url
+
+
+def email_backend() -> dict:
+    """E-mail: console output by default, SMTP when EMAIL_HOST is set."""
+    host = text("EMAIL_HOST")
+    settings = {
+        "DEFAULT_FROM_EMAIL": text("DEFAULT_FROM_EMAIL", "intranet@ward.example.jp"),
+        "EMAIL_SUBJECT_PREFIX": text("EMAIL_SUBJECT_PREFIX", "[庁内ポータル] "),
+    }
+    if host is None:
+        settings["EMAIL_BACKEND"] = text(
+            "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+        )
+        return settings
+    use_tls = flag("EMAIL_USE_TLS", False)
+    use_ssl = flag("EMAIL_USE_SSL", False)
+    if use_tls and use_ssl:
+        raise ConfigurationError("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+    settings.update(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST=host,
+        EMAIL_PORT=integer("EMAIL_PORT", 465 if use_ssl else 587 if use_tls else 25),
+        EMAIL_HOST_USER=text("EMAIL_HOST_USER", ""),
+        EMAIL_HOST_PASSWORD=secret("EMAIL_HOST_PASSWORD", ""),
+        EMAIL_USE_TLS=use_tls,
+        EMAIL_USE_SSL=use_ssl,
+        EMAIL_TIMEOUT=integer("EMAIL_TIMEOUT", 20, minimum=1),
+    )
+    return settings
+
+
+def ldap() -> dict:
+    """The LDAP_* settings used by directory/ (sync and login). Empty URI: LDAP off."""
+    preset = text("LDAP_PRESET", "openldap")
+    if preset not in {"openldap", "ad"}:
+        raise ConfigurationError(f"LDAP_PRESET={preset!r} must be openldap or ad.")
+    tls = text("LDAP_TLS", "starttls")
+    if tls not in {"starttls", "ldaps", "none"}:
+        raise ConfigurationError(f"LDAP_TLS={tls!r} must be starttls, ldaps or none.")
+    return {
+        "URIS": listing("LDAP_URIS", listing("LDAP_URI")),
+        "PRESET": preset,
+        "TLS": tls,
+        "TLS_VALIDATE": flag("LDAP_TLS_VALIDATE", True),
+        "CA_FILE": text("LDAP_CA_FILE"),
+        "BIND_DN": text("LDAP_BIND_DN", ""),
+        "BIND_PASSWORD": secret("LDAP_BIND_PASSWORD", ""),
+        "PEOPLE_BASE": text("LDAP_PEOPLE_BASE", ""),
+        "PEOPLE_FILTER": text("LDAP_PEOPLE_FILTER"),
+        "UNITS_BASE": text("LDAP_UNITS_BASE", ""),
+        "UNITS_FILTER": text("LDAP_UNITS_FILTER"),
+        "GROUPS_BASE": text("LDAP_GROUPS_BASE", ""),
+        "GROUPS_FILTER": text("LDAP_GROUPS_FILTER"),
+        "TIMEOUT": integer("LDAP_TIMEOUT", 10, minimum=1),
+        "PAGE_SIZE": integer("LDAP_PAGE_SIZE", 500, minimum=1),
+        "DEACTIVATE_MAX_PERCENT": integer("LDAP_DEACTIVATE_MAX_PERCENT", 5, minimum=0),
+        "DEACTIVATE_MAX_COUNT": integer("LDAP_DEACTIVATE_MAX_COUNT", 500, minimum=0),
+    }

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from intranet.core import views as core_views
+
+urlpatterns = [
+    path("accounts/login/", core_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", core_views.set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("healthz", core_views.health, name="health"),
+    path("notifications/", include("intranet.notifications.urls")),
+    path("approvals/", include("workflows.urls")),
+    path("spaces/", include("spaces.urls")),
+    path("people/", include("directory.urls")),
+    path("search/", include("intranet.search.urls")),
+    path("django-admin/login/", core_views.login_redirect),
+    path("cms/login/", core_views.login_redirect),
+    path("_util/login/", core_views.login_redirect),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("cms-documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the page tree (home, news, proposals …) for every other path.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,134 @@
+"""Settings load in every mode, and bad configuration stops start-up with one line."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.support.servers import ROOT
+
+
+def run_manage(*args, env):
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DJANGO_"))
+    }
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("mode", ["dev", "test"])
+def test_settings_load(mode):
+    result = run_manage(
+        "check", env={"DJANGO_SETTINGS_MODULE": f"intranet.settings.{mode}"}
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_production_settings_load_with_secret_key():
+    result = run_manage(
+        "check",
+        env={
+            "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+            "SECRET_KEY": "x" * 50,
+            "ALLOWED_HOSTS": "intranet.ward.example.jp",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {
+                "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+                "ALLOWED_HOSTS": "intranet.ward.example.jp",
+            },
+            "SECRET_KEY must be set in production",
+        ),
+        (
+            {
+                "DJANGO_SETTINGS_MODULE": "intranet.settings.dev",
+                "DATABASE_URL": "mysql://nobody@localhost/intranet",
+            },
+            "DATABASE_URL='mysql://nobody@localhost/intranet' is not understood",
+        ),
+        (
+            {
+                "DJANGO_SETTINGS_MODULE": "intranet.settings.dev",
+                "DATABASE_URL": "postgres://postgres@127.0.0.1:port/x",
+            },
+            "has a bad port",
+        ),
+        (
+            {
+                "DJANGO_SETTINGS_MODULE": "intranet.settings.dev",
+                "REDIS_URL": "localhost:6379",
+            },
+            "REDIS_URL='localhost:6379' is not a redis://",
+        ),
+        (
+            {"DJANGO_SETTINGS_MODULE": "intranet.settings.dev", "DEBUG": "maybe"},
+            "DEBUG='maybe' is not a boolean",
+        ),
+    ],
+)
+def test_bad_configuration_stops_with_one_line(env, message):
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Configuration error:")
+    assert message in lines[0]
+
+
+def test_database_url_postgres_is_parsed(monkeypatch):
+    from intranet.settings import environment
+
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://ward:s%40cret@db.example:5433/intranet"
+    )
+    database = environment.database()
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["USER"], database["PASSWORD"]) == ("ward", "s@cret")
+    assert (database["HOST"], database["PORT"], database["NAME"]) == (
+        "db.example",
+        "5433",
+        "intranet",
+    )
+
+
+def test_sqlite_writers_queue_instead_of_failing(settings):
+    from intranet.settings import environment
+
+    options = environment._sqlite(ROOT / "var" / "x.sqlite3")["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] >= 5
+
+
+def test_redis_url_selects_redis_channel_layer_and_cache():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings;"
+        "print(settings.CHANNEL_LAYERS['default']['BACKEND']);"
+        "print(settings.CACHES['default']['BACKEND'])",
+        env={
+            "DJANGO_SETTINGS_MODULE": "intranet.settings.dev",
+            "REDIS_URL": "redis://127.0.0.1:6379/3",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "channels_redis" in result.stdout
+    assert "RedisCache" in result.stdout

@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 migrate: venv
+	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
@@ -31,6 +32,7 @@ run: demo
 test: venv system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py compile_translations
 	DJANGO_SETTINGS_MODULE=intranet.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
@@ -51,11 +53,11 @@ bench-quick: venv
 	@for module in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
 		echo "== bench.$$module --quick"; $(PY) -m bench.$$module --quick || exit 1; done
 
-## Regenerate and compile the English translations
+## Regenerate the English catalogues (no file locations, so branches merge cleanly)
 messages: venv
 	for app in intranet directory workflows spaces; do \
-		(cd $$app && ../$(PY) ../manage.py makemessages -l en --no-obsolete); done
-	$(PY) manage.py compilemessages --ignore=.venv
+		(cd $$app && ../$(PY) ../manage.py makemessages -l en --no-location --no-obsolete); done
+	$(PY) manage.py compile_translations
 
 ## Debian packages the tests need; installed when missing and we are root.
 system-deps:

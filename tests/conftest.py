@@ -205,3 +205,10 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                     "WHERE datname = current_database() AND pid <> pg_backend_pid()"
                 )
+
+
+def pytest_configure(config):
+    """Tests see the English catalogue even when run without `make`."""
+    from intranet.core.translations import compile_all
+
+    compile_all()

@@ -22,7 +22,6 @@ from .errors import Alternatives, FreeSlot
 from .models import Booking, Floor, Resource
 from .rules import rules_for
 
-
 # A sign for each state, so that the plan never speaks by colour alone.
 MARKS = {
     "free": "",
@@ -130,8 +129,11 @@ def floor_plan(
         {pk: _profile_visibility(person) for pk, person in people.items()},
         slots.local(starts_at).date(),
     )
+    areas_by_id = {area.pk: area for area in areas}
     items = []
     for resource in resources:
+        resource.floor = floor
+        resource.area = areas_by_id.get(resource.area_id)
         own = by_resource.get(resource.pk, [])
         state = _state(resource, own, viewer, starts_at, ends_at)
         occupant = ""

@@ -8,7 +8,7 @@ import mimetypes
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -139,11 +139,17 @@ def _floor_plan_context(request, floor):
 
 
 def floor(request, pk):
-    floor = get_object_or_404(Floor.objects.select_related("building"), pk=pk)
-    context = _floor_plan_context(request, floor)
-    context["floors"] = list(
-        Floor.objects.filter(building=floor.building).only("id", "name", "level")
+    # The floor and its siblings (the floor tabs) in one query.
+    floors = list(
+        Floor.objects.select_related("building").filter(
+            building_id=Subquery(Floor.objects.filter(pk=pk).values("building_id"))
+        )
     )
+    floor = next((f for f in floors if f.pk == pk), None)
+    if floor is None:
+        raise Http404
+    context = _floor_plan_context(request, floor)
+    context["floors"] = floors
     highlight = request.GET.get("highlight", "")
     context["highlight"] = int(highlight) if highlight.isdigit() else None
     context["legend"] = [

@@ -107,3 +107,14 @@ def campus(office):
         room=room,
         big_room=big_room,
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_closure_days():
+    """intranet.core.dates caches closure days per minute; a rolled-back test's rows
+    must not leak into the next test through that cache."""
+    from intranet.core import dates
+
+    dates._closure_days.cache_clear()
+    yield
+    dates._closure_days.cache_clear()

@@ -41,15 +41,25 @@ def _require_facility_manager(user) -> None:
         raise PermissionDenied(_("施設管理担当のみが利用できます。"))
 
 
-def _parse_day(request, name="date") -> datetime.date:
+def _default_day(building=None) -> datetime.date:
+    """Today, or the next business day once today is closed or its desks are done."""
+    now = slots.local(timezone.now())
+    day = now.date()
+    finished = building is not None and now.time() >= building.afternoon_ends
+    if finished or not is_business_day(day):
+        return add_business_days(day, 1)
+    return day
+
+
+def _parse_day(request, name="date", building=None) -> datetime.date:
     value = request.GET.get(name)
     if not value:
-        return slots.today()
+        return _default_day(building)
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
         messages.error(request, _("日付の形式が正しくありません。今日を表示します。"))
-        return slots.today()
+        return _default_day(building)
 
 
 def _default_slot(building, day: datetime.date) -> slots.DeskSlot:
@@ -116,7 +126,7 @@ def home(request):
 
 def _floor_plan_context(request, floor):
     building = floor.building
-    day = _parse_day(request)
+    day = _parse_day(request, building=building)
     slot = _parse_slot(request, building, day)
     starts_at, ends_at = slots.desk_slot_bounds(building, day, slot)
     plan = availability.floor_plan(floor, starts_at, ends_at, request.user)
@@ -220,7 +230,7 @@ def book_resource(request, pk):
     rules = rules_for(resource)
     form_class = DeskBookingForm if resource.is_desk else RoomBookingForm
     extra = {} if resource.is_desk else {"rules": rules}
-    day = _parse_day(request)
+    day = _parse_day(request, building=resource.floor.building)
     if request.method == "POST":
         form = form_class(request.POST, resource=resource, user=request.user, **extra)
     else:

@@ -34,6 +34,11 @@ def facility_manager(office):
 
 @pytest.fixture
 def campus(office):
+    return make_campus(office)
+
+
+def make_campus(office):
+    """本庁舎 3階: six hot desks, a fixed desk, a broken one and two rooms."""
     building = Building.objects.create(code="honcho", name="本庁舎")
     floor = Floor.objects.create(
         building=building, name="3階", level=3, plan_width=800, plan_height=400

@@ -296,3 +296,18 @@ def test_profile_settings_exist_only_once(applicant):
     services.set_location_visibility(person=applicant, visibility="everyone")
     services.set_location_visibility(person=applicant, visibility="nobody")
     assert SpacesProfile.objects.filter(person=applicant).count() == 1
+
+
+def test_admin_floor_editor(client, campus, administrator):
+    client.force_login(administrator)
+    page = client.get(f"/django-admin/spaces/floor/{campus.floor.pk}/change/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "data-plan-editor" in html and "admin_plan_editor.js" in html
+    assert 'id="id_resources-0-x"' in html
+    for path in ("desk", "room", "building", "booking"):
+        assert client.get(f"/django-admin/spaces/{path}/").status_code == 200
+    assert (
+        client.get(f"/django-admin/spaces/room/{campus.room.pk}/change/").status_code
+        == 200
+    )

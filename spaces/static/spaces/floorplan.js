@@ -141,8 +141,15 @@
     }
     plan.setAttribute("data-updated", String(Date.now()));
   }
+  var topic = "floor:" + plan.getAttribute("data-floor");
+  document.addEventListener("intranet:topic", function (event) {
+    var data = event.detail || {};
+    if (data.topic === topic && (data.type === "subscribed" || data.type === "denied")) {
+      plan.setAttribute("data-live", data.type);
+    }
+  });
   if (window.IntranetLive) {
-    window.IntranetLive.follow("floor:" + plan.getAttribute("data-floor"), function () {
+    window.IntranetLive.follow(topic, function () {
       clearTimeout(pending);
       pending = setTimeout(refresh, 120);
     });

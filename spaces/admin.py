@@ -33,7 +33,13 @@ RULE_FIELDS = (
 
 @admin.register(Building)
 class BuildingAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "max_days_ahead", "max_active_bookings", "checkin_grace_minutes"]
+    list_display = [
+        "name",
+        "code",
+        "max_days_ahead",
+        "max_active_bookings",
+        "checkin_grace_minutes",
+    ]
     prepopulated_fields = {"code": ["name"]}
     fieldsets = [
         (None, {"fields": ["code", "name", "address", "sort_order"]}),
@@ -49,7 +55,14 @@ class BuildingAdmin(admin.ModelAdmin):
         ),
         (
             _("座席の時間帯（午前・午後）"),
-            {"fields": ["morning_starts", "morning_ends", "afternoon_starts", "afternoon_ends"]},
+            {
+                "fields": [
+                    "morning_starts",
+                    "morning_ends",
+                    "afternoon_starts",
+                    "afternoon_ends",
+                ]
+            },
         ),
     ]
 
@@ -66,7 +79,18 @@ class PlacedResourceInline(admin.TabularInline):
 
     model = Resource
     extra = 0
-    fields = ["kind", "code", "name", "mode", "area", "x", "y", "width", "height", "capacity"]
+    fields = [
+        "kind",
+        "code",
+        "name",
+        "mode",
+        "area",
+        "x",
+        "y",
+        "width",
+        "height",
+        "capacity",
+    ]
     classes = ["plan-resources"]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
@@ -116,19 +140,43 @@ class DeskAdmin(ResourceAdminBase):
     fieldsets = [
         (None, {"fields": ["floor", "area", "code", "name", "mode", "assigned_to"]}),
         (_("平面図上の位置"), {"fields": ["x", "y", "width", "height"]}),
-        (_("予約のきまり（空欄は建物の設定）"), {"fields": RULE_FIELDS, "classes": ["collapse"]}),
+        (
+            _("予約のきまり（空欄は建物の設定）"),
+            {"fields": RULE_FIELDS, "classes": ["collapse"]},
+        ),
         (_("QRコード"), {"fields": ["qr_link"]}),
     ]
 
 
 @admin.register(Room)
 class RoomAdmin(ResourceAdminBase):
-    list_display = ["code", "name", "floor", "capacity", "needs_approval", "approver", "mode"]
+    list_display = [
+        "code",
+        "name",
+        "floor",
+        "capacity",
+        "needs_approval",
+        "approver",
+        "mode",
+    ]
     filter_horizontal = ["equipment"]
     autocomplete_fields = ["assigned_to", "approver"]
     readonly_fields = ["qr_link", "display_link"]
     fieldsets = [
-        (None, {"fields": ["floor", "area", "code", "name", "mode", "capacity", "equipment"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "floor",
+                    "area",
+                    "code",
+                    "name",
+                    "mode",
+                    "capacity",
+                    "equipment",
+                ]
+            },
+        ),
         (_("承認"), {"fields": ["needs_approval", "approver"]}),
         (_("平面図上の位置"), {"fields": ["x", "y", "width", "height"]}),
         (_("予約のきまり（空欄は建物の設定）"), {"fields": RULE_FIELDS}),
@@ -140,7 +188,9 @@ class RoomAdmin(ResourceAdminBase):
         if not room.pk:
             return "—"
         url = f"/spaces/display/{room.display_token}/"
-        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">{}</a>', url, url
+        )
 
     def save_model(self, request, obj, form, change):
         obj.kind = Resource.Kind.ROOM

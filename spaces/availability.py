@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +18,7 @@ from intranet.core.dates import is_business_day
 
 from . import privacy, slots
 from .errors import Alternatives, FreeSlot
-from .models import Booking, Floor, Resource
+from .models import Booking, Floor, Placement, Resource
 from .rules import rules_for
 
 # A sign for each state, so that the plan never speaks by colour alone.
@@ -48,10 +47,11 @@ class State(models.TextChoices):
 
 @dataclass
 class PlanItem:
-    resource: Resource
+    resource: PlacedResource
     state: State
-    bookings: list[Booking] = field(default_factory=list)
+    bookings: list[Hold] = field(default_factory=list)
     occupant: str = ""  # a name the viewer may see, else ""
+    state_label: str = ""  # the state's translated label (looked up once per plan)
 
     @property
     def mark(self) -> str:
@@ -66,7 +66,7 @@ class PlanItem:
     @property
     def label(self) -> str:
         """What a screen reader says for this desk or room."""
-        parts = [self.resource.label, str(self.state.label)]
+        parts = [self.resource.label, self.state_label or str(self.state.label)]
         if self.occupant:
             parts.append(self.occupant)
         if self.resource.is_room and self.resource.capacity:
@@ -97,6 +97,50 @@ class FloorPlan:
         return counts
 
 
+@dataclass(slots=True)
+class PlacedResource(Placement):
+    """A desk or room as the plan reads it: plain values, no model instance."""
+
+    pk: int
+    kind: str
+    code: str
+    name: str
+    mode: str
+    area_id: int | None
+    assigned_to_id: int | None
+    x: float
+    y: float
+    width: float
+    height: float
+    capacity: int | None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+@dataclass(slots=True)
+class Hold:
+    """A booking as the plan reads it."""
+
+    person_id: int
+    status: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+
+    @property
+    def is_holding(self) -> bool:
+        return self.status in HOLDING
+
+
+HOLDING = frozenset(status.value for status in Booking.HOLDING)
+_PERSON = ("username", "last_name", "first_name", "spaces_profile__location_visibility")
+
+
+def _name(username: str, last: str, first: str) -> str:
+    return f"{last} {first}".strip() or username
+
+
 def floor_plan(
     floor: Floor, starts_at: datetime.datetime, ends_at: datetime.datetime, viewer
 ) -> FloorPlan:
@@ -104,61 +148,86 @@ def floor_plan(
 
     Five queries at most: areas, resources, bookings (with people and their privacy
     choices), and — only when someone shown chose "my section" — memberships and units.
+    Rows are read as plain values: a floor has hundreds of desks, and building model
+    instances was what the page's time grew with (bench/spaces.py).
     """
     areas = list(floor.areas.all())
-    resources = list(
-        floor.resources.select_related("assigned_to", "assigned_to__spaces_profile")
+    resource_rows = floor.resources.order_by("kind", "code").values_list(
+        "id",
+        "kind",
+        "code",
+        "name",
+        "mode",
+        "area_id",
+        "assigned_to_id",
+        "x",
+        "y",
+        "width",
+        "height",
+        "capacity",
+        *(f"assigned_to__{column}" for column in _PERSON),
     )
-    bookings = list(
+    booking_rows = (
         Booking.objects.active()
         .overlapping(starts_at, ends_at)
         .filter(resource__floor=floor)
-        .select_related("person", "person__spaces_profile")
         .order_by("starts_at")
+        .values_list(
+            "resource_id",
+            "person_id",
+            "status",
+            "starts_at",
+            "ends_at",
+            *(f"person__{column}" for column in _PERSON),
+        )
     )
-    by_resource: dict[int, list[Booking]] = {}
-    people = {}
-    for booking in bookings:
-        by_resource.setdefault(booking.resource_id, []).append(booking)
-        people[booking.person_id] = booking.person
-    for resource in resources:
+    by_resource: dict[int, list[Hold]] = {}
+    names: dict[int, str] = {}
+    choices: dict[int, str] = {}
+    shown_by: dict[int, int] = {}
+    for resource_id, person_id, status, start, end, *person in booking_rows:
+        by_resource.setdefault(resource_id, []).append(
+            Hold(person_id, status, start, end)
+        )
+        names[person_id] = _name(*person[:3])
+        choices[person_id] = person[3] or privacy.DEFAULT_VISIBILITY
+        if status in HOLDING:
+            shown_by.setdefault(resource_id, person_id)
+    resources = []
+    for row in resource_rows:
+        resource = PlacedResource(*row[:12])
+        resources.append(resource)
         if resource.mode == Resource.Mode.FIXED and resource.assigned_to_id:
-            people[resource.assigned_to_id] = resource.assigned_to
+            names[resource.assigned_to_id] = _name(*row[12:15])
+            choices[resource.assigned_to_id] = row[15] or privacy.DEFAULT_VISIBILITY
     visible = privacy.visible_people(
         viewer,
-        {pk: _profile_visibility(person) for pk, person in people.items()},
+        {pk: privacy.Visibility(choice) for pk, choice in choices.items()},
         slots.local(starts_at).date(),
     )
-    areas_by_id = {area.pk: area for area in areas}
+    labels = {state: str(state.label) for state in State}
+    free = State.FREE
     items = []
     for resource in resources:
-        resource.floor = floor
-        resource.area = areas_by_id.get(resource.area_id)
-        own = by_resource.get(resource.pk, [])
+        own = by_resource.get(resource.pk)
+        if own is None and resource.mode == Resource.Mode.HOT:
+            items.append(PlanItem(resource, free, [], "", labels[free]))
+            continue
+        own = own or []
         state = _state(resource, own, viewer, starts_at, ends_at)
-        occupant = ""
-        shown = next((b.person for b in own if b.is_holding), None)
+        shown = shown_by.get(resource.pk)
         if shown is None and resource.mode == Resource.Mode.FIXED:
-            shown = resource.assigned_to
-        if shown is not None and shown.pk in visible:
-            occupant = shown.full_name or shown.username
-        items.append(PlanItem(resource, state, own, occupant))
+            shown = resource.assigned_to_id
+        occupant = names[shown] if shown is not None and shown in visible else ""
+        items.append(PlanItem(resource, state, own, occupant, labels[state]))
     return FloorPlan(floor, starts_at, ends_at, areas, items)
-
-
-def _profile_visibility(person) -> privacy.Visibility:
-    try:
-        return privacy.Visibility(person.spaces_profile.location_visibility)
-    except ObjectDoesNotExist:
-        return privacy.DEFAULT_VISIBILITY
 
 
 def _state(resource, bookings, viewer, starts_at, ends_at) -> State:
     if resource.mode == Resource.Mode.UNAVAILABLE:
         return State.UNAVAILABLE
     holding = [b for b in bookings if b.is_holding]
-    mine = [b for b in bookings if b.person_id == viewer.pk]
-    if mine:
+    if any(b.person_id == viewer.pk for b in bookings):
         return State.MINE
     if resource.mode == Resource.Mode.FIXED and resource.assigned_to_id != viewer.pk:
         return State.FIXED

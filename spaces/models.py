@@ -191,7 +191,43 @@ class ResourceQuerySet(models.QuerySet):
         return self.exclude(mode=Resource.Mode.UNAVAILABLE)
 
 
-class Resource(models.Model):
+class Placement:
+    """What a desk or room is on the plan; shared by :class:`Resource` and the light
+    rows the floor plan reads (``availability.PlacedResource``)."""
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+    @property
+    def is_room(self) -> bool:
+        return self.kind == "room"
+
+    @property
+    def is_desk(self) -> bool:
+        return self.kind == "desk"
+
+    @property
+    def cx(self) -> float:
+        return self.x + self.width / 2
+
+    @property
+    def cy(self) -> float:
+        return self.y + self.height / 2
+
+    @property
+    def mark_x(self) -> float:
+        return self.x + self.width - 3
+
+    @property
+    def mark_y(self) -> float:
+        return self.y + 11
+
+    def distance_to(self, other) -> float:
+        return math.hypot(self.x - other.x, self.y - other.y)
+
+
+class Resource(Placement, models.Model):
     """A desk or a meeting room: what a booking reserves."""
 
     class Kind(models.TextChoices):
@@ -319,37 +355,6 @@ class Resource(models.Model):
         if self.is_room:
             return reverse("spaces:room", args=[self.pk])
         return f"{self.floor.get_absolute_url()}#resource-{self.pk}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.code} {self.name}".strip()
-
-    @property
-    def is_room(self) -> bool:
-        return self.kind == self.Kind.ROOM
-
-    @property
-    def is_desk(self) -> bool:
-        return self.kind == self.Kind.DESK
-
-    @property
-    def cx(self) -> float:
-        return self.x + self.width / 2
-
-    @property
-    def cy(self) -> float:
-        return self.y + self.height / 2
-
-    @property
-    def mark_x(self) -> float:
-        return self.x + self.width - 3
-
-    @property
-    def mark_y(self) -> float:
-        return self.y + 11
-
-    def distance_to(self, other: Resource) -> float:
-        return math.hypot(self.x - other.x, self.y - other.y)
 
 
 class DeskManager(models.Manager.from_queryset(ResourceQuerySet)):

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from intranet.core.dates import add_business_days, is_business_day
 
-from . import availability, calendar, qr, queries, services, slots
+from . import availability, calendar, plan_markup, qr, queries, services, slots
 from . import reports as report_data
 from .errors import AlreadyBooked, BookingError, NotPermitted
 from .forms import (
@@ -161,7 +161,13 @@ def floor(request, pk):
     context = _floor_plan_context(request, floor)
     context["floors"] = floors
     highlight = request.GET.get("highlight", "")
-    context["highlight"] = int(highlight) if highlight.isdigit() else None
+    query = urlencode(
+        {"date": context["day"].isoformat(), "slot": context["slot"].value}
+    )
+    context["seats"] = plan_markup.seats(
+        context["plan"], query, int(highlight) if highlight.isdigit() else None
+    )
+    context["list_rows"] = plan_markup.list_rows(context["plan"], query)
     context["legend"] = [
         (state.value, state.label, availability.MARKS[state.value])
         for state in availability.State
@@ -183,7 +189,7 @@ def floor_state(request, pk):
                 {
                     "id": item.resource.pk,
                     "state": item.state.value,
-                    "state_label": str(item.state.label),
+                    "state_label": item.state_label,
                     "mark": item.mark,
                     "label": item.label,
                     "occupant": item.occupant,

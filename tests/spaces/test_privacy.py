@@ -58,11 +58,11 @@ def test_floor_plan_shows_names_only_when_allowed(
     start, end = slots.desk_slot_bounds(campus.building, seated.local_day, "day")
     for viewer, expected in ((kakaricho, "佐藤 花子"), (stranger, "")):
         plan = availability.floor_plan(campus.floor, start, end, viewer)
-        item = next(i for i in plan.items if i.resource == campus.desk)
+        item = next(i for i in plan.items if i.resource.pk == campus.desk.pk)
         assert item.state == availability.State.BOOKED
         assert item.occupant == expected
     mine = availability.floor_plan(campus.floor, start, end, applicant)
-    assert next(i for i in mine.items if i.resource == campus.desk).state == "mine"
+    assert next(i for i in mine.items if i.resource.pk == campus.desk.pk).state == "mine"
 
 
 def test_profile_panel(campus, applicant, kakaricho, stranger):

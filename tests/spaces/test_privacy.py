@@ -62,7 +62,9 @@ def test_floor_plan_shows_names_only_when_allowed(
         assert item.state == availability.State.BOOKED
         assert item.occupant == expected
     mine = availability.floor_plan(campus.floor, start, end, applicant)
-    assert next(i for i in mine.items if i.resource.pk == campus.desk.pk).state == "mine"
+    assert (
+        next(i for i in mine.items if i.resource.pk == campus.desk.pk).state == "mine"
+    )
 
 
 def test_profile_panel(campus, applicant, kakaricho, stranger):

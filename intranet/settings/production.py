@@ -35,3 +35,8 @@ LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
+
+# Structured logs in production unless told otherwise.
+LOGGING["handlers"]["console"]["formatter"] = env.choice(  # noqa: F405
+    "LOG_FORMAT", "json", {"line", "json"}
+)

@@ -52,6 +52,7 @@ class PlanItem:
     bookings: list[Hold] = field(default_factory=list)
     occupant: str = ""  # a name the viewer may see, else ""
     state_label: str = ""  # the state's translated label (looked up once per plan)
+    occupant_search: str = ""  # the occupant's normalised name, reading and romaji
 
     @property
     def mark(self) -> str:
@@ -134,7 +135,13 @@ class Hold:
 
 
 HOLDING = frozenset(status.value for status in Booking.HOLDING)
-_PERSON = ("username", "last_name", "first_name", "spaces_profile__location_visibility")
+_PERSON = (
+    "username",
+    "last_name",
+    "first_name",
+    "spaces_profile__location_visibility",
+    "search_text",
+)
 
 
 def _name(username: str, last: str, first: str) -> str:
@@ -185,12 +192,14 @@ def floor_plan(
     names: dict[int, str] = {}
     choices: dict[int, str] = {}
     shown_by: dict[int, int] = {}
+    searchable: dict[int, str] = {}
     for resource_id, person_id, status, start, end, *person in booking_rows:
         by_resource.setdefault(resource_id, []).append(
             Hold(person_id, status, start, end)
         )
         names[person_id] = _name(*person[:3])
         choices[person_id] = person[3] or privacy.DEFAULT_VISIBILITY
+        searchable[person_id] = person[4]
         if status in HOLDING:
             shown_by.setdefault(resource_id, person_id)
     resources = []
@@ -200,6 +209,7 @@ def floor_plan(
         if resource.mode == Resource.Mode.FIXED and resource.assigned_to_id:
             names[resource.assigned_to_id] = _name(*row[12:15])
             choices[resource.assigned_to_id] = row[15] or privacy.DEFAULT_VISIBILITY
+            searchable[resource.assigned_to_id] = row[16]
     visible = privacy.visible_people(
         viewer,
         {pk: privacy.Visibility(choice) for pk, choice in choices.items()},
@@ -218,8 +228,11 @@ def floor_plan(
         shown = shown_by.get(resource.pk)
         if shown is None and resource.mode == Resource.Mode.FIXED:
             shown = resource.assigned_to_id
-        occupant = names[shown] if shown is not None and shown in visible else ""
-        items.append(PlanItem(resource, state, own, occupant, labels[state]))
+        if shown is not None and shown in visible:
+            occupant, search = names[shown], searchable[shown]
+        else:
+            occupant, search = "", ""
+        items.append(PlanItem(resource, state, own, occupant, labels[state], search))
     return FloorPlan(floor, starts_at, ends_at, areas, items)
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from .availability import MARKS
 
 
-def seats(plan, query: str, highlight: int | None) -> SafeString:
+def seats(plan, query: str, highlighted: set[int]) -> SafeString:
     """One focusable, labelled <a> per desk or room inside the plan's <svg>."""
     book = reverse("spaces:book", args=[0]).replace("/0/", "/{}/")
     parts = []
@@ -35,7 +35,7 @@ def seats(plan, query: str, highlight: int | None) -> SafeString:
         state = item.state.value
         code = escape(resource.code)
         text = escape(resource.name or resource.code) if room else code
-        lit = " is-highlighted" if highlight == pk else ""
+        lit = " is-highlighted" if pk in highlighted else ""
         append(
             f'<a href="{book.format(pk)}?{query}" id="resource-{pk}" '
             f'class="seat seat--{resource.kind} is-{state}{lit}" data-resource="{pk}" '

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from directory.text import normalize
 from intranet.core.dates import add_business_days, is_business_day
 
 from . import availability, calendar, plan_markup, qr, queries, services, slots
@@ -161,12 +162,24 @@ def floor(request, pk):
     context = _floor_plan_context(request, floor)
     context["floors"] = floors
     highlight = request.GET.get("highlight", "")
+    highlighted = {int(highlight)} if highlight.isdigit() else set()
+    # "Where is my colleague": match the names this viewer may see on this plan.
+    search = request.GET.get("q", "").strip()[:50]
+    found = []
+    if search:
+        words = normalize(search).split()
+        found = [
+            item
+            for item in context["plan"].items
+            if item.occupant_search
+            and all(word in item.occupant_search for word in words)
+        ]
+        highlighted.update(item.resource.pk for item in found)
+    context.update(search=search, found=found)
     query = urlencode(
         {"date": context["day"].isoformat(), "slot": context["slot"].value}
     )
-    context["seats"] = plan_markup.seats(
-        context["plan"], query, int(highlight) if highlight.isdigit() else None
-    )
+    context["seats"] = plan_markup.seats(context["plan"], query, highlighted)
     context["list_rows"] = plan_markup.list_rows(context["plan"], query)
     context["legend"] = [
         (state.value, state.label, availability.MARKS[state.value])

@@ -105,3 +105,21 @@ def test_privacy_settings_form(client, applicant):
         "/spaces/settings/", {"action": "privacy", "location_visibility": "bogus"}
     )
     assert response.status_code == 200 and "errorlist" in response.content.decode()
+
+
+def test_search_on_the_floor_plan(
+    client, campus, seated, applicant, kakaricho, stranger, day
+):
+    url = f"/spaces/floors/{campus.floor.pk}/"
+    query = {"date": day.isoformat(), "slot": "am", "q": "さとう"}  # her reading
+    client.force_login(kakaricho)
+    html = client.get(url, query).content.decode()
+    assert 'data-testid="plan-found"' in html and "佐藤 花子 — A-01" in html
+    assert (
+        f'id="resource-{campus.desk.pk}" class="seat seat--desk is-booked is-highlighted"'
+        in html
+    )
+    # Her choice ("my section") hides her from a stranger, search or not.
+    client.force_login(stranger)
+    html = client.get(url, query).content.decode()
+    assert "佐藤 花子 — A-01" not in html and "is-highlighted" not in html

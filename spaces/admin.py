@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     Area,
     Booking,
@@ -122,6 +123,17 @@ class ResourceAdminBase(admin.ModelAdmin):
     search_fields = ["code", "name", "floor__name"]
     readonly_fields = ["qr_link"]
     autocomplete_fields = ["assigned_to"]
+    actions = ["renew_tokens"]
+
+    @admin.action(description=_("QRコード・表示端末のURLを再発行する"))
+    def renew_tokens(self, request, queryset):
+        for resource in queryset:
+            services.renew_resource_tokens(resource=resource, by=request.user)
+        self.message_user(
+            request,
+            _("%(count)s件のURLを再発行しました。QRコードを印刷し直してください。")
+            % {"count": queryset.count()},
+        )
 
     @admin.display(description=_("チェックイン用QRコード"))
     def qr_link(self, resource):

@@ -311,3 +311,16 @@ def test_admin_floor_editor(client, campus, administrator):
         client.get(f"/django-admin/spaces/room/{campus.room.pk}/change/").status_code
         == 200
     )
+
+
+def test_admin_renews_qr_tokens(client, campus, administrator):
+    old = campus.desk.checkin_token
+    client.force_login(administrator)
+    response = client.post(
+        "/django-admin/spaces/desk/",
+        {"action": "renew_tokens", "_selected_action": [campus.desk.pk]},
+    )
+    assert response.status_code == 302
+    campus.desk.refresh_from_db()
+    assert campus.desk.checkin_token != old
+    assert client.get(f"/spaces/check-in/{old}/").status_code == 404

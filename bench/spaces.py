@@ -97,6 +97,8 @@ def main() -> int:
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
     os.environ.pop("REDIS_URL", None)
+    # No per-request log lines in the output or in the figures.
+    os.environ["LOG_LEVEL"] = os.environ["REQUEST_LOG_LEVEL"] = "WARNING"
     os.environ["MEDIA_ROOT"] = str(workdir / "media")
     sys.path.insert(0, str(ROOT))
     try:

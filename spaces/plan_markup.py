@@ -7,13 +7,21 @@ same markup with ``escape`` at a few microseconds a desk (bench/spaces.py measur
 
 from __future__ import annotations
 
-from html import escape
-
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from .availability import MARKS
+
+# One C-level pass instead of html.escape's five replace() calls: this runs five
+# times per desk.
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"}
+)
+
+
+def escape(text) -> str:
+    return str(text).translate(_ESCAPES)
 
 
 def seats(plan, query: str, highlighted: set[int]) -> SafeString:
@@ -54,18 +62,19 @@ def seats(plan, query: str, highlighted: set[int]) -> SafeString:
 def list_rows(plan, query: str) -> SafeString:
     """The list fallback: desks and rooms grouped by area, each a link to book."""
     book = reverse("spaces:book", args=[0]).replace("/0/", "/{}/")
-    areas = {area.pk: area for area in plan.areas}
-    groups: dict = {}
+    names = {area.pk: area.name for area in plan.areas}
+    groups: dict[int | None, list] = {}
     for item in plan.items:
-        groups.setdefault(areas.get(item.resource.area_id), []).append(item)
+        area_id = item.resource.area_id
+        groups.setdefault(area_id if area_id in names else None, []).append(item)
     parts = []
-    other = escape(_("その他"))
-    for area, items in sorted(
-        groups.items(), key=lambda pair: (pair[0] is None, pair[0] and pair[0].name)
+    other = _("その他")
+    for area_id, items in sorted(
+        groups.items(), key=lambda pair: (pair[0] is None, names.get(pair[0], ""))
     ):
+        heading = escape(names[area_id] if area_id is not None else other)
         parts.append(
-            f'<h2 class="plan-list__area">{escape(area.name) if area else other}</h2>'
-            '<ul class="list-plain">'
+            f'<h2 class="plan-list__area">{heading}</h2><ul class="list-plain">'
         )
         for item in items:
             resource = item.resource

@@ -140,7 +140,8 @@ def book_series(
 
     National holidays and closure days are skipped. When some occurrence is taken the
     whole series is refused (listing the dates), unless ``skip_conflicts``: then those
-    dates are left out and the calendar shows them as exceptions.
+    dates are left out and the calendar shows them as exceptions. The returned series
+    also carries ``skipped`` ([(date, reason)]) and ``conflicts`` for the user's message.
     """
     now = now or timezone.now()
     rule = recurrence.validate_rrule(rrule)

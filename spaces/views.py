@@ -13,7 +13,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -544,7 +544,12 @@ def cancel(request, pk):
         messages.info(
             request, _("%(count)s件を取り消しました。") % {"count": len(cancelled)}
         )
-    return redirect(request.POST.get("next") or reverse("spaces:my_bookings"))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("spaces:my_bookings")
+    return redirect(target)
 
 
 @require_POST

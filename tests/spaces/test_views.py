@@ -324,3 +324,14 @@ def test_admin_renews_qr_tokens(client, campus, administrator):
     campus.desk.refresh_from_db()
     assert campus.desk.checkin_token != old
     assert client.get(f"/spaces/check-in/{old}/").status_code == 404
+
+
+def test_cancel_never_redirects_off_site(applicant_client, campus, applicant, day):
+    booking = services.book_desk(
+        desk=campus.desk, person=applicant, by=applicant, day=day, slot="am"
+    )
+    response = applicant_client.post(
+        f"/spaces/bookings/{booking.pk}/cancel/",
+        {"scope": "one", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == "/spaces/bookings/"

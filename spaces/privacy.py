@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce, Length, Substr
+
 from directory.models import Membership, OrgUnit
 
 from .models import SpacesProfile
@@ -38,25 +41,28 @@ def visibilities(person_ids: Iterable[int]) -> dict[int, Visibility]:
 def sections_by_person(
     person_ids: Iterable[int], day: datetime.date
 ) -> dict[int, set[int]]:
-    """The section ids of each person on ``day`` (two queries, whatever the count)."""
-    rows = list(
+    """The section ids of each person on ``day``, in one query whatever the count.
+
+    For each membership, the deepest section/office whose materialised path prefixes
+    the unit's path; else the unit itself.
+    """
+    section = (
+        OrgUnit.objects.filter(
+            kind__in=SECTION_KINDS,
+            path=Substr(OuterRef("unit__path"), 1, Length("path")),
+        )
+        .order_by("-depth")
+        .values("pk")[:1]
+    )
+    rows = (
         Membership.objects.on(day)
         .filter(person_id__in=set(person_ids))
-        .values_list("person_id", "unit__path")
+        .annotate(section=Coalesce(Subquery(section), "unit_id"))
+        .values_list("person_id", "section")
     )
-    ancestor_ids = {
-        int(part) for _pk, path in rows for part in path.strip("/").split("/") if part
-    }
-    kinds = dict(OrgUnit.objects.filter(pk__in=ancestor_ids).values_list("pk", "kind"))
     sections: dict[int, set[int]] = {}
-    for person_id, path in rows:
-        chain = [int(part) for part in path.strip("/").split("/") if part]
-        section = next(
-            (pk for pk in reversed(chain) if kinds.get(pk) in SECTION_KINDS),
-            chain[-1] if chain else None,
-        )
-        if section is not None:
-            sections.setdefault(person_id, set()).add(section)
+    for person_id, section_id in rows:
+        sections.setdefault(person_id, set()).add(section_id)
     return sections
 
 

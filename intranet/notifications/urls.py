@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("<int:pk>/open/", views.open_notification, name="open"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("settings/", views.preferences_view, name="preferences"),
+    path("send/", views.send_notice, name="send_notice"),
 ]

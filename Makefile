@@ -26,7 +26,7 @@ demo: migrate
 
 ## Serve the intranet with demo data on http://$(HOST):$(PORT)
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py devserver $(HOST):$(PORT)
 
 ## Lint, migrations check and the whole test suite (installs slapd/chromium when root)
 test: venv system-deps

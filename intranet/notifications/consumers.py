@@ -28,22 +28,25 @@ def _authenticated(scope) -> bool:
 
 class _LiveConsumer(AsyncJsonWebsocketConsumer):
     async def __call__(self, scope, receive, send):
-        self._dispatching = False
-        try:
-            return await super().__call__(scope, receive, send)
-        except Exception:
-            if self._dispatching:
-                raise
-            # Channels subscribes the socket's own channel before the handshake;
-            # with Redis down that fails. Answer "try again later", log once.
-            if live.health.failed():
-                logger.warning(
-                    "Channel layer unavailable: live updates paused.", exc_info=True
-                )
-            message = await receive()
-            if message.get("type") == "websocket.connect":
-                await send({"type": "websocket.accept"})
-                await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
+        # Channels subscribes the socket's own channel before the handshake. Right
+        # after a Redis restart the first command on the old connection fails (and
+        # drops it): try once more. With Redis down: "try again later", logged once.
+        for attempt in (1, 2):
+            self._dispatching = False
+            try:
+                return await super().__call__(scope, receive, send)
+            except Exception:
+                if self._dispatching:
+                    raise
+                if attempt == 2 and live.health.failed():
+                    logger.warning(
+                        "Channel layer unavailable: live updates paused.",
+                        exc_info=True,
+                    )
+        message = await receive()
+        if message.get("type") == "websocket.connect":
+            await send({"type": "websocket.accept"})
+            await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
 
     async def websocket_connect(self, message):
         self._dispatching = True
@@ -57,14 +60,19 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         return True
 
     async def _join(self, group: str) -> bool:
-        try:
-            await self.channel_layer.group_add(group, self.channel_name)
-        except Exception:
-            if live.health.failed():
-                logger.warning(
-                    "Channel layer unavailable: live updates paused.", exc_info=True
-                )
-            return False
+        for attempt in (1, 2):  # once more after a Redis restart, as above
+            try:
+                await self.channel_layer.group_add(group, self.channel_name)
+            except Exception:
+                if attempt == 2:
+                    if live.health.failed():
+                        logger.warning(
+                            "Channel layer unavailable: live updates paused.",
+                            exc_info=True,
+                        )
+                    return False
+            else:
+                break
         if live.health.succeeded():
             logger.warning("Channel layer reachable again: live updates resumed.")
         return True

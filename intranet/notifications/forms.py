@@ -23,7 +23,7 @@ class PreferencesForm(forms.Form):
         label=_("まとめメールを受け取る時刻"),
         widget=forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M"),
         help_text=_(
-            "「1日1回まとめて」にした種別は、この時刻にまだ見ていないものを1通にまとめてお送りします。"
+            "「毎日まとめて」にした種別は、この時刻にまだ見ていないものを1通にまとめてお送りします。"
         ),
     )
     quiet_enabled = forms.BooleanField(

@@ -81,7 +81,12 @@ def send(messages: list[tuple[str, dict]]) -> bool:
 async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
     async def publish():
         for group, message in messages:
-            await layer.group_send(group, message)
+            try:
+                await layer.group_send(group, message)
+            except Exception:
+                # After a Redis restart the pooled connection is stale; the first
+                # command fails and drops it. One more try uses a fresh connection.
+                await layer.group_send(group, message)
 
     await asyncio.wait_for(publish(), timeout=SEND_TIMEOUT)
 

@@ -101,7 +101,7 @@ class EmailMode(models.TextChoices):
 
     OFF = "off", _("メールしない")
     IMMEDIATE = "immediate", _("すぐに")
-    DIGEST = "digest", _("1日1回まとめて")
+    DIGEST = "digest", _("毎日まとめて")
 
 
 class NotificationPreference(models.Model):

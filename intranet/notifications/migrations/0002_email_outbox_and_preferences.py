@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(max_length=64, verbose_name='種別')),
-                ('email', models.CharField(choices=[('off', 'メールしない'), ('immediate', 'すぐに'), ('digest', '1日1回まとめて')], max_length=16, verbose_name='メール')),
+                ('email', models.CharField(choices=[('off', 'メールしない'), ('immediate', 'すぐに'), ('digest', '毎日まとめて')], max_length=16, verbose_name='メール')),
                 ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='職員')),
             ],
             options={

@@ -1,24 +1,58 @@
 """WebSocket endpoints. Authentication comes from the session; no business logic here.
 
+The sockets hold no channel of their own: the process's :mod:`fanout` hub joins each
+group once and writes to every local socket that follows it.
+
 Anonymous sockets are accepted only to be closed at once with code 4401, so that the
 browser learns it is logged out (a refusal before the handshake reaches it as a bare
 1006) and stops reconnecting. When the channel layer is down the socket is closed
 with 1013 ("try again later") and the browser reconnects with backoff.
 """
 
+from __future__ import annotations
+
+import asyncio
+import json
 import logging
+from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import live, topics
+from . import fanout, live, topics
 from .services import unread_count
 
 logger = logging.getLogger(__name__)
 
 UNAUTHENTICATED = 4401
 TRY_AGAIN_LATER = 1013
+TOO_SLOW = 1008
 MAX_TOPICS = 50
+# A browser that stops reading: after this many unsent messages it is disconnected
+# (it reconnects and catches up from the server-rendered page and the count).
+MAX_BACKLOG = 200
+
+
+def render(message: dict) -> str | None:
+    """The text a browser receives for a channel-layer message (once per process)."""
+    kind = message.get("type")
+    if kind == "topic.event":
+        payload = {
+            "type": "event",
+            "topic": message["topic"],
+            "event": message["event"],
+        }
+    elif kind == "notification.new":
+        payload = {
+            "type": "notification",
+            "notification": message["notification"],
+            "unread": message["unread"],
+        }
+    elif kind == "notification.count":
+        payload = {"type": "count", "unread": message["unread"]}
+    else:
+        return None
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def _authenticated(scope) -> bool:
@@ -26,31 +60,9 @@ def _authenticated(scope) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-class _LiveConsumer(AsyncJsonWebsocketConsumer):
-    async def __call__(self, scope, receive, send):
-        # Channels subscribes the socket's own channel before the handshake. Right
-        # after a Redis restart the first command on the old connection fails (and
-        # drops it): try once more. With Redis down: "try again later", logged once.
-        for attempt in (1, 2):
-            self._dispatching = False
-            try:
-                return await super().__call__(scope, receive, send)
-            except Exception:
-                if self._dispatching:
-                    raise
-                if attempt == 2 and live.health.failed():
-                    logger.warning(
-                        "Channel layer unavailable: live updates paused.",
-                        exc_info=True,
-                    )
-        message = await receive()
-        if message.get("type") == "websocket.connect":
-            await send({"type": "websocket.accept"})
-            await send({"type": "websocket.close", "code": TRY_AGAIN_LATER})
-
-    async def websocket_connect(self, message):
-        self._dispatching = True
-        await super().websocket_connect(message)
+class _LiveSocket(AsyncJsonWebsocketConsumer):
+    # No channel per socket (see fanout): an alias that names no layer.
+    channel_layer_alias = "no-channel-per-socket"
 
     async def _refuse_anonymous(self) -> bool:
         if _authenticated(self.scope):
@@ -59,11 +71,22 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.close(code=UNAUTHENTICATED)
         return True
 
-    async def _join(self, group: str) -> bool:
-        for attempt in (1, 2):  # once more after a Redis restart, as above
+    def _start(self) -> None:
+        self.hub = fanout.hub_for_this_loop(render)
+        self.following: set[str] = set()
+        self._outbox: deque[str] = deque()
+        self._writing = False
+
+    async def _follow(self, group: str) -> bool:
+        """Join ``group`` through the hub; False when the channel layer is down."""
+        if self.hub is None:
+            return True  # no channel layer configured: nothing live to follow
+        for attempt in (1, 2):
             try:
-                await self.channel_layer.group_add(group, self.channel_name)
+                await self.hub.follow(group, self)
             except Exception:
+                # Right after a Redis restart the first command on the old
+                # connection fails (and drops it): one more try on a fresh one.
                 if attempt == 2:
                     if live.health.failed():
                         logger.warning(
@@ -73,51 +96,68 @@ class _LiveConsumer(AsyncJsonWebsocketConsumer):
                     return False
             else:
                 break
+        self.following.add(group)
         if live.health.succeeded():
             logger.warning("Channel layer reachable again: live updates resumed.")
         return True
 
+    async def _unfollow(self, group: str) -> None:
+        if group in self.following:
+            self.following.discard(group)
+            await self.hub.unfollow(group, self)
 
-class NotificationConsumer(_LiveConsumer):
+    async def disconnect(self, code):
+        for group in tuple(getattr(self, "following", ())):
+            await self._unfollow(group)
+
+    def push(self, text: str) -> None:
+        """Queue ``text`` for this browser, in order, without waiting for it."""
+        if len(self._outbox) >= MAX_BACKLOG:
+            if self._outbox[-1] is not None:
+                self._outbox.append(None)  # sentinel: close once the rest is out
+            return
+        self._outbox.append(text)
+        if not self._writing:
+            self._writing = True
+            asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while self._outbox:
+                text = self._outbox.popleft()
+                if text is None:
+                    self._outbox.clear()
+                    await self.close(code=TOO_SLOW)
+                    return
+                await self.send(text_data=text)
+        except Exception:  # the browser went away meanwhile
+            self._outbox.clear()
+        finally:
+            self._writing = False
+
+
+class NotificationConsumer(_LiveSocket):
     """Forwards the user's own notifications and unread count."""
 
     async def connect(self):
         if await self._refuse_anonymous():
             return
-        self.group = topics.user_group(self.scope["user"].pk)
-        if not await self._join(self.group):
+        self._start()
+        user = self.scope["user"]
+        if not await self._follow(topics.user_group(user.pk)):
             await self.accept()
             await self.close(code=TRY_AGAIN_LATER)
             return
         await self.accept()
         # After a reconnect the count may have changed meanwhile.
-        unread = await database_sync_to_async(unread_count)(self.scope["user"])
+        unread = await database_sync_to_async(unread_count)(user)
         await self.send_json({"type": "count", "unread": unread})
-
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            try:
-                await self.channel_layer.group_discard(self.group, self.channel_name)
-            except Exception:  # the layer is down: nothing to leave
-                logger.debug("group_discard failed", exc_info=True)
 
     async def receive_json(self, content, **kwargs):
         """Nothing to receive; clients only listen."""
 
-    async def notification_new(self, message):
-        await self.send_json(
-            {
-                "type": "notification",
-                "notification": message["notification"],
-                "unread": message["unread"],
-            }
-        )
 
-    async def notification_count(self, message):
-        await self.send_json({"type": "count", "unread": message["unread"]})
-
-
-class TopicConsumer(_LiveConsumer):
+class TopicConsumer(_LiveSocket):
     """Live updates of what a page shows.
 
     Clients send ``{"subscribe": "floor:3"}`` (answered "subscribed" or "denied") and
@@ -127,15 +167,8 @@ class TopicConsumer(_LiveConsumer):
     async def connect(self):
         if await self._refuse_anonymous():
             return
-        self.groups_joined: set[str] = set()
+        self._start()
         await self.accept()
-
-    async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", ()):
-            try:
-                await self.channel_layer.group_discard(group, self.channel_name)
-            except Exception:
-                logger.debug("group_discard failed", exc_info=True)
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):
@@ -151,14 +184,12 @@ class TopicConsumer(_LiveConsumer):
         allowed = await database_sync_to_async(topics.can_follow)(
             self.scope["user"], topic
         )
-        if not allowed or len(self.groups_joined) >= MAX_TOPICS:
+        if not allowed or len(self.following) >= MAX_TOPICS:
             await self.send_json({"type": "denied", "topic": topic})
             return
-        group = topics.group_name(topic)
-        if not await self._join(group):
+        if not await self._follow(topics.group_name(topic)):
             await self.close(code=TRY_AGAIN_LATER)
             return
-        self.groups_joined.add(group)
         await self.send_json({"type": "subscribed", "topic": topic})
 
     async def _unsubscribe(self, topic: str):
@@ -167,12 +198,5 @@ class TopicConsumer(_LiveConsumer):
         except topics.TopicError:
             await self.send_json({"type": "error", "error": "bad-request"})
             return
-        if group in self.groups_joined:
-            self.groups_joined.discard(group)
-            await self.channel_layer.group_discard(group, self.channel_name)
+        await self._unfollow(group)
         await self.send_json({"type": "unsubscribed", "topic": topic})
-
-    async def topic_event(self, message):
-        await self.send_json(
-            {"type": "event", "topic": message["topic"], "event": message["event"]}
-        )

@@ -80,7 +80,11 @@ def send(messages: list[tuple[str, dict]]) -> bool:
 
 async def _send_all(layer, messages: list[tuple[str, dict]]) -> None:
     async def publish():
-        for group, message in messages:
+        for number, (group, message) in enumerate(messages, start=1):
+            if number % 50 == 0:
+                # Let this process's hub read what it was sent (the in-memory
+                # layer holds only 100 waiting messages per channel).
+                await asyncio.sleep(0)
             try:
                 await layer.group_send(group, message)
             except Exception:

@@ -89,9 +89,19 @@ def notify(
 
 def publish(*, topic: str, event: dict) -> None:
     """After commit, send ``event`` to every browser following ``topic``."""
-    group = topics.group_name(topic)
-    message = {"type": "topic.event", "topic": topic, "event": event}
+    group, message = topic_message(topic, event)
     transaction.on_commit(lambda: live.send([(group, message)]))
+
+
+def topic_message(topic: str, event: dict) -> tuple[str, dict]:
+    """The channel-layer group and message that carry ``event`` on ``topic``."""
+    group = topics.group_name(topic)
+    return group, {
+        "type": "topic.event",
+        "group": group,
+        "topic": topic,
+        "event": event,
+    }
 
 
 def unread_count(user) -> int:
@@ -147,31 +157,28 @@ def _unread_counts(person_ids: Iterable[int]) -> dict[int, int]:
 
 def _push_notifications(notifications: list[Notification]) -> None:
     counts = _unread_counts({note.recipient_id for note in notifications})
-    live.send(
-        [
-            (
-                topics.user_group(note.recipient_id),
-                {
-                    "type": "notification.new",
-                    "notification": payload(note),
-                    "unread": counts[note.recipient_id],
-                },
-            )
-            for note in notifications
-        ]
-    )
+    messages = []
+    for note in notifications:
+        group = topics.user_group(note.recipient_id)
+        message = {
+            "type": "notification.new",
+            "group": group,
+            "notification": payload(note),
+            "unread": counts[note.recipient_id],
+        }
+        messages.append((group, message))
+    live.send(messages)
 
 
 def _push_count(person_id: int) -> None:
     counts = _unread_counts([person_id])
-    live.send(
-        [
-            (
-                topics.user_group(person_id),
-                {"type": "notification.count", "unread": counts[person_id]},
-            )
-        ]
-    )
+    group = topics.user_group(person_id)
+    message = {
+        "type": "notification.count",
+        "group": group,
+        "unread": counts[person_id],
+    }
+    live.send([(group, message)])
 
 
 # ---------------------------------------------------------------------------

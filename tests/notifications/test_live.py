@@ -7,7 +7,6 @@ Redis are in test_servers.py.
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.layers import get_channel_layer
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
@@ -151,7 +150,6 @@ async def test_nothing_is_pushed_when_the_transaction_rolls_back(kakaricho):
 @pytest.mark.django_db(transaction=True)
 async def test_topic_subscription_is_checked(applicant, stranger):
     topics.register("testdoc", lambda user, key: user.username == "sato")
-    layer = get_channel_layer()
 
     allowed = socket_for(applicant, "/ws/topics/")
     assert (await allowed.connect())[0]
@@ -172,9 +170,8 @@ async def test_topic_subscription_is_checked(applicant, stranger):
     await denied.send_json_to(["not", "an", "object"])
     assert (await denied.receive_json_from(timeout=5))["type"] == "error"
 
-    await layer.group_send(
-        topics.group_name("testdoc:7"),
-        {"type": "topic.event", "topic": "testdoc:7", "event": {"status": "decided"}},
+    await sync_to_async(services.publish)(
+        topic="testdoc:7", event={"status": "decided"}
     )
     event = await allowed.receive_json_from(timeout=5)
     assert event == {
@@ -211,3 +208,57 @@ async def test_publish_reaches_followers_after_commit_and_unsubscribe_stops_it(
     await sync_to_async(services.publish)(topic="testfloor:3", event={"x": 1})
     assert await follower.receive_nothing(timeout=0.2)
     await follower.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_one_group_membership_per_process_whatever_the_number_of_tabs(
+    kakaricho,
+):
+    from intranet.notifications import fanout
+    from intranet.notifications.consumers import render
+
+    first, _ = await open_bell(kakaricho)
+    second, _ = await open_bell(kakaricho)
+    hub = fanout.hub_for_this_loop(render)
+    assert len(hub.followers[topics.user_group(kakaricho.pk)]) == 2
+
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="x", email=False
+    )
+    assert (await first.receive_json_from(timeout=5))["type"] == "notification"
+    assert (await second.receive_json_from(timeout=5))["type"] == "notification"
+
+    await first.disconnect()
+    assert len(hub.followers[topics.user_group(kakaricho.pk)]) == 1
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="y", email=False
+    )
+    assert (await second.receive_json_from(timeout=5))["notification"]["subject"] == "y"
+    await second.disconnect()
+    assert topics.user_group(kakaricho.pk) not in hub.followers
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_browser_that_stops_reading_is_disconnected(applicant):
+    from intranet.notifications import fanout
+    from intranet.notifications.consumers import MAX_BACKLOG, TOO_SLOW, render
+
+    topics.register("testfloor", lambda user, key: True)
+    follower = socket_for(applicant, "/ws/topics/")
+    assert (await follower.connect())[0]
+    await follower.send_json_to({"subscribe": "testfloor:9"})
+    assert (await follower.receive_json_from(timeout=5))["type"] == "subscribed"
+
+    hub = fanout.hub_for_this_loop(render)
+    group, message = services.topic_message("testfloor:9", {"n": 0})
+    # Far more than it can take without the event loop ever letting it write.
+    for _ in range(MAX_BACKLOG + 50):
+        hub.deliver(group, message)
+    received = 0
+    while True:
+        output = await follower.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            break
+        received += 1
+    assert output["code"] == TOO_SLOW
+    assert received == MAX_BACKLOG

@@ -145,6 +145,8 @@ def test_with_redis_down_requests_succeed_and_live_updates_resume(
 
         asyncio.run(after())
         assert "Channel layer reachable again" in server.log()
-        assert "Traceback" not in server.log().split("Channel layer unavailable")[0]
+        # channels_redis's own complaint (once a second while down) is let through
+        # once per outage window too.
+        assert server.log().count("Unexpected exception in receive task") <= 1
     finally:
         redis.stop()

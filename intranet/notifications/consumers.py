@@ -3,10 +3,10 @@
 The sockets hold no channel of their own: the process's :mod:`fanout` hub joins each
 group once and writes to every local socket that follows it.
 
-Anonymous sockets are accepted only to be closed at once with code 4401, so that the
-browser learns it is logged out (a refusal before the handshake reaches it as a bare
-1006) and stops reconnecting. When the channel layer is down the socket is closed
-with 1013 ("try again later") and the browser reconnects with backoff.
+Anonymous sockets are refused before the handshake (close code 4401; the browser sees
+a failed connection and asks /notifications/count/ whether it is still logged in).
+When the channel layer is down the socket is closed with 1013 ("try again later") and
+the browser reconnects with backoff.
 """
 
 from __future__ import annotations
@@ -67,7 +67,6 @@ class _LiveSocket(AsyncJsonWebsocketConsumer):
     async def _refuse_anonymous(self) -> bool:
         if _authenticated(self.scope):
             return False
-        await self.accept()
         await self.close(code=UNAUTHENTICATED)
         return True
 

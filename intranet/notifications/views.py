@@ -7,11 +7,13 @@ notification read swaps just that item and the bell's count.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import notices, preferences, services
 from .forms import PreferencesForm, UnitNoticeForm
@@ -44,6 +46,14 @@ def notification_list(request):
             "here": request.get_full_path(),
         },
     )
+
+
+@require_GET
+@never_cache
+def unread_json(request):
+    """The unread count for scripts (live.js asks when its socket drops: a redirect to
+    the login page means the session has ended)."""
+    return JsonResponse({"unread": request_unread_count(request)})
 
 
 @require_POST

@@ -80,11 +80,11 @@ def test_sockets_need_a_session_and_an_allowed_origin(asgi_server, office):
     sato = WebClient(server.url).log_in("sato")
 
     async def scenario():
-        # Anonymous: accepted only to be told 4401 (logged out) and closed.
-        async with connect(server, None) as socket:
-            with pytest.raises(websockets.ConnectionClosed) as closed:
-                await asyncio.wait_for(socket.recv(), TIMEOUT)
-            assert closed.value.rcvd.code == 4401
+        # Without a session: refused at the handshake.
+        with pytest.raises(InvalidStatus) as refused:
+            async with connect(server, None):
+                pass
+        assert refused.value.response.status_code == 403
 
         # Another site's page cannot open a socket with the user's cookie.
         for origin in ("http://evil.example", "http://127.0.0.1.evil.example", None):

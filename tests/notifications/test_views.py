@@ -399,3 +399,15 @@ def test_list_links_to_preferences_and_notices(kakaricho_client):
     html = kakaricho_client.get(reverse("notifications:list")).content.decode()
     assert 'data-testid="preferences-link"' in html
     assert 'data-testid="send-notice-link"' in html
+
+
+def test_the_unread_count_for_scripts(kakaricho_client, kakaricho, client):
+    make(kakaricho, 2)
+    response = kakaricho_client.get("/notifications/count/")
+    assert response.json() == {"unread": 2}
+    assert "no-cache" in response["Cache-Control"]
+    # Logged out: a redirect to the login page, which live.js takes as "stop".
+    client.logout()
+    response = client.get("/notifications/count/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")

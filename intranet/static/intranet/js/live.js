@@ -14,6 +14,37 @@
   var scheme = location.protocol === "https:" ? "wss://" : "ws://";
   var LOGGED_OUT = 4401;
   var MAX_DELAY = 30000;
+  var sockets = [];
+  var loggedOut = false;
+
+  // A socket refused at the handshake cannot tell why. Ask the server for the unread
+  // count: a redirect (to the login page) means the session has ended — stop; an
+  // answer keeps the bell right while live updates are down.
+  function checkSession(then) {
+    var bell = document.querySelector("[data-live-bell][data-count-url]");
+    if (!bell || !window.fetch) { then(); return; }
+    fetch(bell.getAttribute("data-count-url"), {
+      credentials: "same-origin",
+      redirect: "manual",
+      headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+        endSession();
+        return;
+      }
+      if (!response.ok) { then(); return; }
+      return response.json().then(function (data) {
+        if (typeof data.unread === "number") setBell(data.unread);
+        then();
+      });
+    }).catch(function () { then(); });  // offline: keep trying with backoff
+  }
+
+  function endSession() {
+    loggedOut = true;
+    sockets.forEach(function (socket) { socket.close(); });
+    document.documentElement.setAttribute("data-live", "logged-out");
+  }
 
   function Socket(path, onMessage, onOpen) {
     var socket = null;
@@ -36,17 +67,16 @@
       };
       socket.onclose = function (event) {
         socket = null;
+        if (stopped || loggedOut) return;
         document.documentElement.setAttribute("data-live", "disconnected");
-        if (stopped) return;
-        if (event.code === LOGGED_OUT) {  // session ended: stop until the next page load
-          document.documentElement.setAttribute("data-live", "logged-out");
-          stopped = true;
-          return;
-        }
-        // Backoff with jitter, so that a restarted server is not hit by every tab at once.
-        var wait = delay + Math.random() * delay * 0.5;
-        delay = Math.min(delay * 2, MAX_DELAY);
-        timer = setTimeout(connect, wait);
+        if (event.code === LOGGED_OUT) { endSession(); return; }
+        checkSession(function () {
+          if (stopped || loggedOut) return;
+          // Backoff with jitter, so that a restarted server is not hit by every tab at once.
+          var wait = delay + Math.random() * delay * 0.5;
+          delay = Math.min(delay * 2, MAX_DELAY);
+          timer = setTimeout(connect, wait);
+        });
       };
     }
 
@@ -63,12 +93,18 @@
     });
 
     connect();
-    return {
+    var handle = {
       send: function (data) {
         if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(data));
       },
-      close: function () { stopped = true; if (socket) socket.close(); }
+      close: function () {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+        if (socket) socket.close();
+      }
     };
+    sockets.push(handle);
+    return handle;
   }
 
   function setBell(count) {

@@ -18,6 +18,13 @@ are minimal (one small protocol object each, on uvloop): a real browser handles 
 message on its own machine, so the clients must cost as little as possible here.
 Everything is throwaway: a redis-server on a free port, an SQLite database in a
 temporary directory (only the tables a WebSocket login needs), the server process.
+
+On the ratio: delivery is linear in the number of followers (one frame written per
+socket, tens of microseconds each), while the fixed part of the latency — the hop
+through Redis and the wake-up — is about 2 ms on 127.0.0.1. Ten times the followers
+therefore cost close to ten times the p95, and the ratio target is met only where the
+fixed part is ≥ 125 times the per-socket cost (a real network adds to it; this
+machine does not).
 """
 
 from __future__ import annotations

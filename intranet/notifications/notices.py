@@ -44,6 +44,9 @@ def notice_recipients(unit: OrgUnit, day: datetime.date | None = None):
     return Person.objects.filter(is_active=True, memberships__in=members).distinct()
 
 
-def member_counts(units, day: datetime.date | None = None) -> dict[int, int]:
-    """How many people a notice to each of ``units`` would reach."""
-    return {unit.pk: notice_recipients(unit, day).count() for unit in units}
+def member_counts(units, *, sender, day: datetime.date | None = None) -> dict[int, int]:
+    """How many people a notice from ``sender`` to each of ``units`` would reach."""
+    return {
+        unit.pk: notice_recipients(unit, day).exclude(pk=sender.pk).count()
+        for unit in units
+    }

@@ -146,7 +146,7 @@ def send_notice(request):
     form = UnitNoticeForm(
         request.POST or None,
         units=units,
-        member_counts=notices.member_counts(units),
+        member_counts=notices.member_counts(units, sender=request.user),
     )
     if request.method == "POST" and form.is_valid():
         unit = form.chosen_unit

@@ -38,7 +38,7 @@ def test_a_notice_from_the_kakaricho_rings_the_applicants_bell(
     log_in(suzuki, suzuki_server.url, "suzuki")
     suzuki.goto(f"{suzuki_server.url}/notifications/")
     suzuki.get_by_test_id("send-notice-link").click()
-    suzuki.get_by_label("宛先の所属").select_option(label="庶務係（2人）")
+    suzuki.get_by_label("宛先の所属").select_option(label="庶務係（1人）")
     suzuki.get_by_label("件名").fill("明日の係会は10時からです")
     suzuki.get_by_label("本文").fill("会議室Bで行います。資料は各自印刷してください。")
     suzuki.get_by_test_id("send-notice").click()

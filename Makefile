@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
+APT_PACKAGES += redis-server
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -26,7 +27,7 @@ demo: migrate
 
 ## Serve the intranet with demo data on http://$(HOST):$(PORT)
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py devserver $(HOST):$(PORT)
 
 ## Lint, migrations check and the whole test suite (installs slapd/chromium when root)
 test: venv system-deps

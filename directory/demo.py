@@ -11,7 +11,7 @@ import datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
 from django.contrib.auth.models import Group
 
 from . import roles, services
@@ -79,7 +79,8 @@ def load(*, stdout) -> None:
     people = {person.username: person for person in Person.objects.all()}
     if settings.DEBUG:
         demo_hash = make_password(DEMO_PASSWORD)
-        Person.objects.filter(external_id__isnull=False, password__startswith="!").update(
+        unusable = {"password__startswith": UNUSABLE_PASSWORD_PREFIX}
+        Person.objects.filter(external_id__isnull=False, **unusable).update(
             password=demo_hash
         )
         Person.objects.filter(username="admin").update(is_staff=True, is_superuser=True)

@@ -12,6 +12,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -101,6 +102,9 @@ class OrgUnit(models.Model):
             # A new row learns its own id only after the first insert.
             self._set_path()
             super().save(update_fields=["path", "depth"])
+
+    def get_absolute_url(self):
+        return reverse("directory:unit", args=[self.pk])
 
     def _path_prefix(self) -> str:
         return self.parent.path if self.parent_id else "/"
@@ -221,6 +225,14 @@ class Person(AbstractUser):
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "sort_key", "search_text"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("directory:profile", args=[self.pk])
+
+    @property
+    def photo_url(self) -> str:
+        """The photo through the permission-checked view ('' without one)."""
+        return reverse("directory:photo", args=[self.pk]) if self.photo else ""
 
     def refresh_search_fields(self):
         """Recompute ``sort_key`` (五十音順) and ``search_text`` (every spelling).

@@ -288,6 +288,7 @@ class LdapSource:
 
     def read(self, *, previous: Marks | None, full: bool) -> ReadResult:
         config, attrs = self.config, self.config.attributes
+        started = datetime.datetime.now(datetime.UTC)
         connection = bind_service(config)
         try:
             note = ""
@@ -351,23 +352,13 @@ class LdapSource:
                     )
                 )
             if not config.is_ad:
-                marks = Marks(high_water=_newest_timestamp(read, previous))
+                # The next run reads what changed since this read began (less the
+                # overlap window, which also absorbs clock skew with the server).
+                marks = Marks(high_water=f"{started:%Y%m%d%H%M%SZ}")
             read.marks = marks
             return read
         finally:
             connection.unbind()
-
-
-def _newest_timestamp(read: ReadResult, previous: Marks | None) -> str:
-    newest = previous.high_water if previous else ""
-    for entries in (read.people, read.units or [], read.groups or []):
-        for entry in entries:
-            value = entry.raw("modifyTimestamp")
-            if value:
-                stamp = value.decode()
-                if stamp > newest:
-                    newest = stamp
-    return newest
 
 
 def find_person_dn(connection: Connection, config: LdapConfig, username: str):

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 SCHEMA_DIR = Path("/etc/ldap/schema")
-ROOT_PASSWORD = "root-secret"  # noqa: S105 - a throwaway test server
-SERVICE_PASSWORD = "service-secret"  # noqa: S105
+ROOT_PASSWORD = "root-secret"
+SERVICE_PASSWORD = "service-secret"
 
 # msuser.schema has no phonetic name attributes; AD's own OIDs are used here.
 AD_EXTRA_SCHEMA = """

@@ -27,12 +27,17 @@ from ldap3 import (
     Server,
     ServerPool,
     Tls,
+    set_config_parameter,
 )
 from ldap3.core.exceptions import LDAPException
 from ldap3.utils.conv import escape_filter_chars
 from ldap3.utils.dn import parse_dn
 
 from .config import LdapConfig
+
+# The pool tries each server once per attempt (active=1); ldap3 would otherwise sleep
+# 10 s after that last failed round before giving up.
+set_config_parameter("POOLING_LOOP_TIMEOUT", 0)
 
 
 class DirectoryUnavailable(Exception):

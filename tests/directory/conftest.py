@@ -91,3 +91,23 @@ def use_ldap(settings):
         return settings.LDAP
 
     return configure
+
+
+@pytest.fixture
+def demo_ward(posts):
+    """The demo ward loaded through the LDIF path (no server), as ``load_demo_data``
+    does. Returns the people by user ID."""
+    import datetime
+
+    from directory.demo import CONFIG
+    from directory.ldap.sync import run_sync
+    from directory.models import Person
+
+    result = run_sync(
+        config=CONFIG,
+        ldif=str(LDIF),
+        trigger="test",
+        effective_date=datetime.date(2026, 4, 1),
+    )
+    assert result.ok, result.message
+    return {person.username: person for person in Person.objects.all()}

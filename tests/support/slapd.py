@@ -4,7 +4,8 @@
 LDIF offline with slapadd, starts slapd on a free loopback port and polls until it
 answers; ``stop()`` ends it, ``start()`` brings it back on the same port with the same
 data. Flavours: ``"openldap"`` (core, cosine, nis, inetorgperson) and ``"ad"`` (adds
-Debian's msuser.schema and the few Active Directory attributes it lacks).
+Debian's msuser.schema, with AD's case-insensitive matching of sAMAccountName and
+userPrincipalName, and the phonetic name attributes it lacks).
 
 Nothing here imports Django, so benchmarks can use it too.
 """
@@ -86,7 +87,16 @@ class Slapd:
         schemas = ["core", "cosine", "nis", "inetorgperson"]
         includes = [f"include {SCHEMA_DIR / name}.schema" for name in schemas]
         if self.flavour == "ad":
-            includes.append(f"include {SCHEMA_DIR / 'msuser.schema'}")
+            # Debian's copy gives sAMAccountName/userPrincipalName no equality rule;
+            # AD matches them case-insensitively, so the test server does too.
+            schema = (SCHEMA_DIR / "msuser.schema").read_text(encoding="utf-8")
+            for name in ("sAMAccountName", "userPrincipalName"):
+                schema = schema.replace(
+                    f"NAME '{name}'\n",
+                    f"NAME '{name}'\n\tEQUALITY caseIgnoreMatch\n",
+                )
+            (self.directory / "msuser.schema").write_text(schema, encoding="utf-8")
+            includes.append(f"include {self.directory / 'msuser.schema'}")
             (self.directory / "ad-extra.schema").write_text(AD_EXTRA_SCHEMA)
             includes.append(f"include {self.directory / 'ad-extra.schema'}")
         (self.directory / "db").mkdir()

@@ -139,7 +139,8 @@ def _finish_run(run: SyncRun, status: str, *, plan=None, error="", read=0) -> No
         if status == SyncRun.Status.SUCCEEDED:
             run.high_water = plan.marks.high_water
             run.invocation_id = plan.marks.invocation_id
-            run.mode = SyncRun.Mode.FULL if plan.full else run.mode
+            if run.mode == SyncRun.Mode.INCREMENTAL and plan.full:
+                run.mode = SyncRun.Mode.FULL  # no usable mark: it read everything
     run.save()
 
 

@@ -77,6 +77,7 @@ class OrgUnit(models.Model):
         _("外部ID"), max_length=64, unique=True, null=True, blank=True
     )
     ldap_dn = models.CharField(_("LDAP DN"), max_length=512, blank=True)
+    search_text = models.TextField(editable=False, default="")
 
     objects = EffectiveQuerySet.as_manager()
 
@@ -97,6 +98,10 @@ class OrgUnit(models.Model):
 
     def save(self, *args, **kwargs):
         self._set_path()
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
         if self.path != f"{self._path_prefix()}{self.pk}/":
             # A new row learns its own id only after the first insert.
@@ -105,6 +110,12 @@ class OrgUnit(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:unit", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        """Name, reading, code and short name, normalised for the people finder."""
+        return normalize(
+            " ".join((self.name, self.name_kana, self.code, self.short_name))
+        )
 
     def _path_prefix(self) -> str:
         return self.parent.path if self.parent_id else "/"
@@ -173,6 +184,53 @@ class Post(models.Model):
         return self.name
 
 
+def search_fields(
+    *,
+    last_name: str,
+    first_name: str,
+    last_name_kana: str,
+    first_name_kana: str,
+    romaji_name: str,
+    username: str,
+    email: str,
+    extension: str,
+    employee_number: str | None,
+) -> tuple[str, str]:
+    """A person's ``(sort_key, search_text)``.
+
+    ``sort_key`` is the normalised reading (五十音順). ``search_text`` holds the kanji
+    name, the reading in hiragana, the romaji of the reading in the spellings people
+    type (satou, sato, satoh), the romaji name, user ID, e-mail, extension and
+    employee number, all normalised (NFKC, kana folded, lower case).
+    """
+    reading = f"{last_name_kana}{first_name_kana}"
+    sort_key = reading_sort_key(reading or f"{last_name}{first_name}")
+    romaji = [
+        " ".join(romaji_variants(part))
+        for part in (last_name_kana, first_name_kana)
+        if part
+    ]
+    search_text = normalize(
+        " ".join(
+            part
+            for part in (
+                last_name + first_name,
+                reading,
+                *romaji,
+                "".join(romaji_variants(reading)[:1]),
+                romaji_name,
+                romaji_name.replace(" ", ""),
+                username,
+                email,
+                extension,
+                employee_number or "",
+            )
+            if part
+        )
+    )
+    return sort_key, search_text
+
+
 class PersonManager(UserManager):
     def active(self):
         return self.filter(is_active=True)
@@ -215,6 +273,14 @@ class Person(AbstractUser):
         verbose_name = _("職員")
         verbose_name_plural = _("職員")
         ordering = ["sort_key", "id"]
+        indexes = [
+            # The people finder filters and sorts on these alone (a covering index
+            # that SQLite scans instead of the wide table).
+            models.Index(
+                fields=["is_active", "sort_key", "id", "search_text"],
+                name="person_finder",
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.username
@@ -237,35 +303,18 @@ class Person(AbstractUser):
     def refresh_search_fields(self):
         """Recompute ``sort_key`` (五十音順) and ``search_text`` (every spelling).
 
-        ``search_text`` holds the kanji name, the reading in hiragana, the romaji of
-        the reading in the spellings people type (satou, sato, satoh), the romaji
-        name, user ID, e-mail, extension and employee number, all normalised. Bulk
-        writes (the LDAP sync) call this themselves.
+        Bulk writes (the LDAP sync) use ``search_fields()`` directly.
         """
-        reading = f"{self.last_name_kana}{self.first_name_kana}"
-        self.sort_key = reading_sort_key(reading or self.full_name)
-        romaji = [
-            " ".join(romaji_variants(part))
-            for part in (self.last_name_kana, self.first_name_kana)
-            if part
-        ]
-        self.search_text = normalize(
-            " ".join(
-                part
-                for part in (
-                    self.last_name + self.first_name,
-                    reading,
-                    *romaji,
-                    "".join(romaji_variants(reading)[:1]),
-                    self.romaji_name,
-                    self.romaji_name.replace(" ", ""),
-                    self.username,
-                    self.email,
-                    self.extension,
-                    self.employee_number or "",
-                )
-                if part
-            )
+        self.sort_key, self.search_text = search_fields(
+            last_name=self.last_name,
+            first_name=self.first_name,
+            last_name_kana=self.last_name_kana,
+            first_name_kana=self.first_name_kana,
+            romaji_name=self.romaji_name,
+            username=self.username,
+            email=self.email,
+            extension=self.extension,
+            employee_number=self.employee_number,
         )
 
     @property

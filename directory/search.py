@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Concat
 
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod, today
 from .text import normalize
@@ -14,35 +15,44 @@ from .text import normalize
 MAX_TOKENS = 6
 
 
-def _matching_units(tokens: list[str], day: datetime.date) -> dict[str, set[int]]:
+def _matching_units_and_posts(
+    tokens: list[str], day: datetime.date
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
     """Per token: the units on ``day`` whose name, reading, code or short name contains
-    it, with every unit below them (a 課 includes its 係)."""
-    units = list(
-        OrgUnit.objects.on(day).values_list(
-            "id", "path", "name", "name_kana", "code", "short_name"
-        )
+    it, with every unit below them (a 課 includes its 係); and the matching posts.
+    One query for both."""
+    units = (
+        OrgUnit.objects.on(day)
+        .order_by()
+        .annotate(kind_of=Value("u"))
+        .values_list("kind_of", "id", "path", "search_text")
     )
-    texts = [
-        (pk, path, normalize(" ".join((name, kana, code, short))))
-        for pk, path, name, kana, code, short in units
-    ]
-    found: dict[str, set[int]] = {}
+    posts = (
+        Post.objects.order_by()
+        .annotate(
+            kind_of=Value("p"),
+            no_path=Value(""),
+            text=Concat("name", Value(" "), "code"),
+        )
+        .values_list("kind_of", "id", "no_path", "text")
+    )
+    unit_rows, post_rows = [], []
+    for kind, pk, path, text in units.union(posts, all=True):
+        if kind == "u":
+            unit_rows.append((pk, path, text))
+        else:
+            post_rows.append((pk, normalize(text)))
+    found_units: dict[str, set[int]] = {}
+    found_posts: dict[str, set[int]] = {}
     for token in tokens:
-        paths = [path for _pk, path, text in texts if token in text]
-        found[token] = (
-            {pk for pk, path, _text in texts if path.startswith(tuple(paths))}
+        paths = tuple(path for _pk, path, text in unit_rows if token in text)
+        found_units[token] = (
+            {pk for pk, path, _text in unit_rows if path.startswith(paths)}
             if paths
             else set()
         )
-    return found
-
-
-def _matching_posts(tokens: list[str]) -> dict[str, set[int]]:
-    posts = [
-        (pk, normalize(f"{name} {code}"))
-        for pk, name, code in Post.objects.values_list("id", "name", "code")
-    ]
-    return {token: {pk for pk, text in posts if token in text} for token in tokens}
+        found_posts[token] = {pk for pk, text in post_rows if token in text}
+    return found_units, found_posts
 
 
 def search_people(
@@ -61,9 +71,10 @@ def search_people(
     if not tokens:
         return []
     day = day or today()
-    units = _matching_units(tokens, day)
-    posts = _matching_posts(tokens)
-    people = Person.objects.filter(is_active=True)
+    units, posts = _matching_units_and_posts(tokens, day)
+    # `is_active IN (true)` rather than a bare boolean, so that SQLite searches the
+    # covering index person_finder (is_active, sort_key, id, search_text).
+    matches = Person.objects.filter(is_active__in=[True])
     for token in tokens:
         condition = Q(search_text__contains=token)
         if units[token] or posts[token]:
@@ -71,8 +82,12 @@ def search_people(
                 Q(unit_id__in=units[token]) | Q(post_id__in=posts[token])
             )
             condition |= Q(pk__in=members.values("person_id"))
-        people = people.filter(condition)
-    people = people.order_by("sort_key", "id").prefetch_related(
+        matches = matches.filter(condition)
+    ids = list(matches.order_by("sort_key", "id").values_list("id", flat=True)[:limit])
+    if not ids:
+        return []
+    people = Person.objects.filter(pk__in=ids)
+    people = people.prefetch_related(
         Prefetch(
             "memberships",
             queryset=Membership.objects.on(day)
@@ -88,7 +103,8 @@ def search_people(
             to_attr="presence_today",
         ),
     )
-    results = list(people[:limit])
+    by_id = {person.pk: person for person in people}
+    results = [by_id[pk] for pk in ids]
     for person in results:
         person.current_presence = (
             person.presence_today[0] if person.presence_today else None

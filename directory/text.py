@@ -4,6 +4,7 @@ NFKC folds full-width ASCII and half-width katakana; the ideographic space (U+30
 becomes an ASCII space; katakana become hiragana so that either reading matches.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -13,13 +14,13 @@ _TO_HIRAGANA = ord("ぁ") - ord("ァ")
 _SPACES = re.compile(r"\s+")
 
 
+_HIRAGANA_TABLE = {
+    code: code + _TO_HIRAGANA for code in range(_KATAKANA_START, _KATAKANA_END + 1)
+}
+
+
 def katakana_to_hiragana(value: str) -> str:
-    return "".join(
-        chr(ord(char) + _TO_HIRAGANA)
-        if _KATAKANA_START <= ord(char) <= _KATAKANA_END
-        else char
-        for char in value
-    )
+    return value.translate(_HIRAGANA_TABLE)
 
 
 def normalize(value: str) -> str:
@@ -138,6 +139,7 @@ _MONOGRAPHS = dict(
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def kana_to_romaji(value: str) -> str:
     """Hiragana or katakana → wāpuro romaji (さとう → satou, しんいち → shinichi).
 
@@ -166,13 +168,18 @@ def kana_to_romaji(value: str) -> str:
 
 def romaji_variants(kana: str) -> list[str]:
     """Spellings people type for a reading: wāpuro (satou) and Hepburn (sato, satoh)."""
+    return list(_romaji_variants(kana))
+
+
+@functools.lru_cache(maxsize=4096)
+def _romaji_variants(kana: str) -> tuple[str, ...]:
     wapuro = kana_to_romaji(kana)
     if not wapuro:
-        return []
+        return ()
     hepburn = re.sub(r"(ou|oo)", "o", wapuro).replace("uu", "u")
     with_h = re.sub(r"(ou|oo)", "oh", wapuro)
     variants = [wapuro]
     for spelling in (hepburn, with_h):
         if spelling not in variants:
             variants.append(spelling)
-    return variants
+    return tuple(variants)

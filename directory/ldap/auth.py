@@ -8,6 +8,8 @@ yet. A wrong password says nothing more than Django's usual message.
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django.contrib.auth.backends import BaseBackend
 from ldap3.core.exceptions import LDAPException
 
@@ -44,7 +46,8 @@ class LdapBackend(BaseBackend):
             _note(request, UNREACHABLE)
             return None
         finally:
-            service.unbind()
+            with suppress(LDAPException, OSError):
+                service.unbind()
         if entry is None:
             return None
         flags = entry.first((attrs.disabled_flags,)) if attrs.disabled_flags else ""
@@ -54,7 +57,8 @@ class LdapBackend(BaseBackend):
         try:
             personal = connect(config, entry.dn, password)
             bound = personal.bind()
-            personal.unbind()
+            with suppress(LDAPException, OSError):
+                personal.unbind()
         except (DirectoryUnavailable, LDAPException):
             _note(request, UNREACHABLE)
             return None

@@ -14,6 +14,7 @@ import datetime
 import ssl
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -186,7 +187,8 @@ def connect(
                 f"StartTLS failed: {connection.result.get('description')}"
             )
     except LDAPException as error:
-        connection.unbind()
+        with suppress(LDAPException, OSError):
+            connection.unbind()
         raise DirectoryUnavailable(f"{type(error).__name__}: {error}") from error
     return connection
 
@@ -198,7 +200,8 @@ def bind_service(config: LdapConfig) -> Connection:
     except LDAPException as error:
         raise DirectoryUnavailable(f"{type(error).__name__}: {error}") from error
     if not bound:
-        connection.unbind()
+        with suppress(LDAPException, OSError):
+            connection.unbind()
         raise DirectoryUnavailable(
             f"The service account was refused: {connection.result.get('description')}"
         )
@@ -368,7 +371,8 @@ class LdapSource:
             read.marks = marks
             return read
         finally:
-            connection.unbind()
+            with suppress(LDAPException, OSError):
+                connection.unbind()
 
 
 def find_person_dn(connection: Connection, config: LdapConfig, username: str):

@@ -60,6 +60,7 @@ class Slapd:
         flavour: str = "openldap",
         size_limit: int | None = None,
         extra_database_config: str = "",
+        tls: bool = False,
     ):
         self.suffix = suffix
         self.flavour = flavour
@@ -70,7 +71,10 @@ class Slapd:
         self.directory = Path(tempfile.mkdtemp(prefix="slapd-"))
         self.port = free_port()
         self.process: subprocess.Popen | None = None
-        self._write_config(size_limit, extra_database_config)
+        self.ca_file: Path | None = None
+        self.ldaps_port: int | None = None
+        global_tls = self._make_certificates() if tls else ""
+        self._write_config(size_limit, extra_database_config, global_tls)
         data = self.directory / "data.ldif"
         if isinstance(ldif, Path):
             shutil.copyfile(ldif, data)
@@ -83,7 +87,36 @@ class Slapd:
     def uri(self) -> str:
         return f"ldap://127.0.0.1:{self.port}"
 
-    def _write_config(self, size_limit: int | None, extra: str) -> None:
+    @property
+    def ldaps_uri(self) -> str:
+        return f"ldaps://localhost:{self.ldaps_port}"
+
+    def _make_certificates(self) -> str:
+        """A throwaway CA and a server certificate for localhost (openssl)."""
+        d = self.directory
+        openssl = shutil.which("openssl")
+
+        def run(*args):
+            subprocess.run([openssl, *args], cwd=d, check=True, capture_output=True)
+
+        run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=Test CA", "-keyout", "ca.key", "-out", "ca.crt")  # fmt: skip
+        run("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=localhost",
+            "-keyout", "server.key", "-out", "server.csr")  # fmt: skip
+        (d / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+        run("x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "2", "-extfile", "san.ext", "-out", "server.crt")  # fmt: skip
+        self.ca_file = d / "ca.crt"
+        self.ldaps_port = free_port()
+        return (
+            f"TLSCACertificateFile {d / 'ca.crt'}\n"
+            f"TLSCertificateFile {d / 'server.crt'}\n"
+            f"TLSCertificateKeyFile {d / 'server.key'}\n"
+        )
+
+    def _write_config(
+        self, size_limit: int | None, extra: str, global_tls: str = ""
+    ) -> None:
         schemas = ["core", "cosine", "nis", "inetorgperson"]
         includes = [f"include {SCHEMA_DIR / name}.schema" for name in schemas]
         if self.flavour == "ad":
@@ -116,6 +149,7 @@ class Slapd:
                 "moduleload back_mdb",
                 "sizelimit unlimited",
                 "loglevel none",
+                global_tls,
                 "database mdb",
                 "maxsize 1073741824",
                 f'suffix "{self.suffix}"',
@@ -147,8 +181,11 @@ class Slapd:
 
     def start(self) -> None:
         slapd = find("slapd")
+        urls = f"{self.uri}/" + (
+            f" ldaps://127.0.0.1:{self.ldaps_port}/" if self.ldaps_port else ""
+        )
         self.process = subprocess.Popen(
-            [slapd, "-d", "0", "-f", str(self.config), "-h", f"{self.uri}/"],
+            [slapd, "-d", "0", "-f", str(self.config), "-h", urls],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )

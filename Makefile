@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
+APT_PACKAGES += openssl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -66,6 +66,7 @@ GROUPS = {
 
 
 def load(*, stdout) -> None:
+    roles.ensure_role_groups()
     posts = {}
     for code, name, rank, heads in POSTS:
         posts[code], _created = Post.objects.update_or_create(

@@ -9,18 +9,15 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def ward(transactional_db, settings):
-    from directory import demo
+    """The demo ward; every password is the one the e2e log_in helper types."""
+    import io
 
-    class Quiet:
-        def write(self, text):
-            pass
-
-    demo.load(stdout=Quiet())
-    from directory.models import Person
-
-    # The e2e log_in helper types the test password.
     from django.contrib.auth.hashers import make_password
 
+    from directory import demo
+    from directory.models import Person
+
+    demo.load(stdout=io.StringIO())
     Person.objects.update(password=make_password("pass-word-123"))
 
 

@@ -184,6 +184,20 @@ class Post(models.Model):
         return self.name
 
 
+# The fields search_fields() reads.
+SEARCH_INPUTS = (
+    "last_name",
+    "first_name",
+    "last_name_kana",
+    "first_name_kana",
+    "romaji_name",
+    "username",
+    "email",
+    "extension",
+    "employee_number",
+)
+
+
 def search_fields(
     *,
     last_name: str,
@@ -306,15 +320,7 @@ class Person(AbstractUser):
         Bulk writes (the LDAP sync) use ``search_fields()`` directly.
         """
         self.sort_key, self.search_text = search_fields(
-            last_name=self.last_name,
-            first_name=self.first_name,
-            last_name_kana=self.last_name_kana,
-            first_name_kana=self.first_name_kana,
-            romaji_name=self.romaji_name,
-            username=self.username,
-            email=self.email,
-            extension=self.extension,
-            employee_number=self.employee_number,
+            **{name: getattr(self, name) for name in SEARCH_INPUTS}
         )
 
     @property

@@ -23,7 +23,15 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Membership, OrgUnit, Person, Post, SyncRun, search_fields
+from ..models import (
+    SEARCH_INPUTS,
+    Membership,
+    OrgUnit,
+    Person,
+    Post,
+    SyncRun,
+    search_fields,
+)
 from .config import LdapConfig
 from .mapping import (
     PERSON_FIELDS,
@@ -45,17 +53,7 @@ from .source import (
 )
 
 STALE_RUN = datetime.timedelta(hours=6)
-SEARCH_INPUTS = (
-    "last_name",
-    "first_name",
-    "last_name_kana",
-    "first_name_kana",
-    "romaji_name",
-    "username",
-    "email",
-    "extension",
-    "employee_number",
-)
+
 DEFAULT_POST_RANK = 90
 BATCH = 1000
 

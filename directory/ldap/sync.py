@@ -480,29 +480,50 @@ class _Planner:
 
     def _plan_people(self):
         plan, attrs = self.plan, self.attrs
-        rows = Person.objects.filter(external_id__isnull=False).values_list(
-            "id", "external_id", *PERSON_FIELDS, "is_active"
-        )
+        self.records = [person_record(entry, attrs) for entry in self.read.people]
+        columns = ("id", "external_id", *PERSON_FIELDS, "is_active")
+        synced = Person.objects.filter(external_id__isnull=False)
+        if self.read.full:
+            rows = list(synced.values_list(*columns))
+        else:
+            # An incremental run loads only the people it read.
+            wanted = [r.external_id for r in self.records if r.external_id]
+            rows = [
+                row
+                for start in range(0, len(wanted), BATCH)
+                for row in synced.filter(
+                    external_id__in=wanted[start : start + BATCH]
+                ).values_list(*columns)
+            ]
         existing = {row[1]: row for row in rows}
         local_usernames = set(
             Person.objects.filter(external_id__isnull=True).values_list(
                 "username", flat=True
             )
         )
+        open_primary = Membership.objects.filter(
+            is_primary=True, valid_until__isnull=True
+        ).values_list("id", "person_id", "unit_id", "post_id")
+        if self.read.full:
+            membership_rows = open_primary.filter(person__external_id__isnull=False)
+        else:
+            ids = [row[0] for row in rows]
+            membership_rows = [
+                item
+                for start in range(0, len(ids), BATCH)
+                for item in open_primary.filter(
+                    person_id__in=ids[start : start + BATCH]
+                )
+            ]
         memberships = {}
-        for pk, person_id, unit_id, post_id in Membership.objects.filter(
-            is_primary=True,
-            valid_until__isnull=True,
-            person__external_id__isnull=False,
-        ).values_list("id", "person_id", "unit_id", "post_id"):
+        for pk, person_id, unit_id, post_id in membership_rows:
             memberships[person_id] = (pk, unit_id, post_id)
         self.person_id_by_dn = {}
         seen: set[str] = set()
         usernames: set[str] = set()
         employee_numbers: set[str] = set()
         count = len(PERSON_FIELDS)
-        for entry in self.read.people:
-            record = person_record(entry, attrs)
+        for entry, record in zip(self.read.people, self.records, strict=True):
             if not record.external_id or not record.username:
                 plan.warnings.append(
                     _("%(dn)s に識別子またはユーザーIDがないため読み飛ばしました。")
@@ -647,8 +668,7 @@ class _Planner:
         new_by_dn = {r.dn: r.external_id for r in plan.person_creates}
         deactivated = set(plan.deactivate_ids)
         if self.attrs.member_of:
-            for entry in self.read.people:
-                record = person_record(entry, self.attrs)
+            for record in self.records:
                 want = set()
                 for dn in record.groups:
                     first_rdn = dn.partition(",")[0].partition("=")[2]

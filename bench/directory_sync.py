@@ -268,7 +268,17 @@ def main() -> int:
                 "sync.py|bulk_create|bulk_update|refresh_search|_insert|execute", 30
             )
         else:
-            result = run_sync(full=True)
+            marks = {}
+
+            def phases(stage, count):
+                marks.setdefault(stage, time.perf_counter())
+
+            result = run_sync(full=True, progress=phases)
+            print(
+                f"  (sync phases: read {marks['diff'] - started:.2f} s, "
+                f"plan {marks.get('write', marks['diff']) - marks['diff']:.2f} s, "
+                f"write {time.perf_counter() - marks.get('write', marks['diff']):.2f} s)"
+            )
         full = time.perf_counter() - started
         assert result.ok, result.message
         assert Person.objects.count() == people, Person.objects.count()

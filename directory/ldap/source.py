@@ -83,6 +83,8 @@ def normalize_dn(dn: str) -> str:
             f"{attr.strip().lower()}={value.strip().lower()}"
             for attr, value, _sep in parse_dn(dn, escape=True)
         )
+    if " " not in dn:
+        return dn.lower()
     parts = []
     for rdn in dn.split(","):
         attr, _eq, value = rdn.partition("=")

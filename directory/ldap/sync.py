@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -946,39 +946,38 @@ def _insert(model, rows: list[dict], progress=None) -> None:
     if not rows:
         return
     fields = [
-        field
-        for field in model._meta.concrete_fields
-        if not field.primary_key and field.attname
+        model_field
+        for model_field in model._meta.concrete_fields
+        if not model_field.primary_key and model_field.attname
     ]
-    defaults = {
-        field.attname: field.get_db_prep_save(field.get_default(), connection)
-        for field in fields
-    }
-    prepared_cache: dict = {}
+    plain = (models.CharField, models.TextField, models.IntegerField, models.ForeignKey)
+    columns = []  # (attname, default, field when the value needs preparing)
+    for model_field in fields:
+        default = model_field.get_db_prep_save(model_field.get_default(), connection)
+        needs = None if isinstance(model_field, plain) else model_field
+        columns.append((model_field.attname, default, needs))
+    prepared: dict = {}
 
-    def prepare(field, value):
-        if isinstance(value, (str, int, type(None))) and not isinstance(value, bool):
-            return value
-        key = (field.attname, value)
-        if key not in prepared_cache:
-            prepared_cache[key] = field.get_db_prep_save(value, connection)
-        return prepared_cache[key]
+    def prepare(model_field, value):
+        key = (model_field.attname, value)
+        if key not in prepared:
+            prepared[key] = model_field.get_db_prep_save(value, connection)
+        return prepared[key]
 
-    names = [field.attname for field in fields]
-    values = []
-    for row in rows:
-        values.append(
-            [
-                prepare(field, row[field.attname])
-                if field.attname in row
-                else defaults[field.attname]
-                for field in fields
-            ]
-        )
+    names = [name for name, _default, _field in columns]
+    values = [
+        [
+            default
+            if name not in row
+            else (row[name] if needs is None else prepare(needs, row[name]))
+            for name, default, needs in columns
+        ]
+        for row in rows
+    ]
     quote = connection.ops.quote_name
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} "  # noqa: S608
-        f"({', '.join(quote(field.column) for field in fields)}) "
+        f"({', '.join(quote(model_field.column) for model_field in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(names))})"
     )
     with connection.cursor() as cursor:

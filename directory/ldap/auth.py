@@ -50,7 +50,9 @@ class LdapBackend(BaseBackend):
                 service.unbind()
         if entry is None:
             return None
-        flags = entry.first((attrs.disabled_flags,)) if attrs.disabled_flags else ""
+        flags = (
+            entry.first((attrs.disabled_flags.lower(),)) if attrs.disabled_flags else ""
+        )
         if flags and int(flags) & 2:
             _note(request, DISABLED)
             return None

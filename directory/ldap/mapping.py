@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -67,6 +69,23 @@ class GroupRecord:
     members: tuple[str, ...]  # normalised DNs
 
 
+@functools.cache
+def lower_case(attrs: AttributeMap) -> AttributeMap:
+    """The same map with every attribute name in lower case, as entries store them."""
+    changes = {}
+    for item in dataclasses.fields(attrs):
+        value = getattr(attrs, item.name)
+        if isinstance(value, tuple):
+            changes[item.name] = tuple(name.lower() for name in value)
+        elif isinstance(value, str) and item.name not in {
+            "person_class",
+            "unit_class",
+            "group_class",
+        }:
+            changes[item.name] = value.lower()
+    return dataclasses.replace(attrs, **changes)
+
+
 def identity(entry: Entry, attrs: AttributeMap) -> str:
     raw = entry.raw(attrs.identity)
     if not raw:
@@ -88,6 +107,7 @@ def _kana_pair(entry: Entry, attrs: AttributeMap) -> tuple[str, str]:
 
 
 def person_record(entry: Entry, attrs: AttributeMap) -> PersonRecord:
+    attrs = lower_case(attrs)
     last_kana, first_kana = _kana_pair(entry, attrs)
     romaji = ""
     if attrs.romaji_last:
@@ -96,7 +116,7 @@ def person_record(entry: Entry, attrs: AttributeMap) -> PersonRecord:
         if romaji_last.isascii() and romaji_first.isascii():
             romaji = f"{romaji_first} {romaji_last}".strip()
     username = entry.first(attrs.username)
-    if "@" in username and attrs.username[0] == "sAMAccountName":
+    if "@" in username and attrs.username[0] == "samaccountname":
         username = username.partition("@")[0]  # userPrincipalName fallback
     flags = entry.first((attrs.disabled_flags,)) if attrs.disabled_flags else ""
     disabled = bool(flags) and bool(int(flags) & 2)
@@ -145,6 +165,7 @@ def guess_kind(name: str) -> str:
 
 
 def unit_record(entry: Entry, attrs: AttributeMap) -> UnitRecord:
+    attrs = lower_case(attrs)
     dn = normalize_dn(entry.dn)
     code = entry.first(attrs.unit_code)
     name = entry.first(attrs.unit_name) or code
@@ -164,6 +185,7 @@ def unit_record(entry: Entry, attrs: AttributeMap) -> UnitRecord:
 
 
 def group_record(entry: Entry, attrs: AttributeMap) -> GroupRecord:
+    attrs = lower_case(attrs)
     names = []
     for name in attrs.group_name:
         names.extend(value.lower() for value in entry.all(name))

@@ -58,8 +58,9 @@ class Entry:
     attributes: dict[str, list[bytes]]
 
     def first(self, names) -> str:
+        """The first value of the first of ``names`` present (names in lower case)."""
         for name in names:
-            values = self.attributes.get(name.lower())
+            values = self.attributes.get(name)
             if values:
                 value = values[0]
                 return value.decode("utf-8") if isinstance(value, bytes) else value

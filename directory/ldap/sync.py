@@ -981,6 +981,15 @@ def _insert(model, rows: list[dict], progress=None) -> None:
         f"VALUES ({', '.join(['%s'] * len(names))})"
     )
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path: one stream instead of a row per insert.
+            copy_sql = sql.partition(" VALUES")[0].replace("INSERT INTO", "COPY", 1)
+            with cursor.cursor.copy(f"{copy_sql} FROM STDIN") as copy:
+                for row in values:
+                    copy.write_row(row)
+            if progress is not None:
+                progress("write", len(values))
+            return
         for start in range(0, len(values), BATCH * 5):
             cursor.executemany(sql, values[start : start + BATCH * 5])
             if progress is not None:

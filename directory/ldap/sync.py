@@ -11,6 +11,7 @@ from overlapping.
 from __future__ import annotations
 
 import datetime
+import gc
 import math
 import secrets
 from collections import defaultdict
@@ -182,9 +183,42 @@ def run_sync(
 ) -> SyncResult:
     """Sync people, units and groups from LDAP/AD (or ``ldif``) into the directory.
 
-    Returns a SyncResult; raises SyncAlreadyRunning when another run holds the lock.
-    A dry run computes and returns the plan and writes nothing, not even a record.
+    ``full`` reads everything and deactivates people who are gone; otherwise only
+    what changed since the last successful run. Returns a SyncResult; raises
+    SyncAlreadyRunning when another run holds the lock. A dry run computes and returns
+    the plan and writes nothing, not even a record.
     """
+    # Tens of thousands of long-lived entries and records: the cyclic garbage
+    # collector would otherwise re-scan them again and again while they pile up.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_sync(
+            config=config,
+            full=full,
+            ldif=ldif,
+            dry_run=dry_run,
+            force=force,
+            trigger=trigger,
+            effective_date=effective_date,
+            progress=progress,
+        )
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run_sync(
+    *,
+    config: LdapConfig | None = None,
+    full: bool = False,
+    ldif: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    trigger: str = "command",
+    effective_date: datetime.date | None = None,
+    progress: Progress | None = None,
+) -> SyncResult:
     config = config or LdapConfig.from_settings()
     effective_date = effective_date or timezone.localdate()
     if ldif:

@@ -42,6 +42,7 @@ def people(request):
         "results": results[:RESULT_LIMIT],
         "more": len(results) > RESULT_LIMIT,
         "today": today(),
+        "can_view_sync_runs": can_view_sync_runs(request.user),
     }
     if request.headers.get("HX-Request") == "true":
         return render(request, "directory/_results.html", context)

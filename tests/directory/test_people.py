@@ -308,11 +308,16 @@ def test_april_reorganisation_prepared_in_advance(demo_ward, client):
     assert ">総務課<" in page
 
 
-def test_sync_record_is_for_directory_admins(demo_ward, client):
+def test_sync_record_is_for_directory_admins(
+    demo_ward, client, django_assert_max_num_queries
+):
     client.force_login(demo_ward["sato"])
     assert client.get("/people/sync/").status_code == 403
+    assert "/people/sync/" not in client.get("/people/").content.decode()
     client.force_login(demo_ward["ishikawa"])  # directory-admins (from the LDIF)
-    page = client.get("/people/sync/").content.decode()
+    assert "/people/sync/" in client.get("/people/").content.decode()
+    with django_assert_max_num_queries(8):
+        page = client.get("/people/sync/").content.decode()
     assert "LDIFファイル" in page and "成功" in page
 
 

@@ -25,6 +25,10 @@ GUIDS = {
     name: uuid.uuid5(uuid.NAMESPACE_DNS, name) for name in ("sato", "suzuki", "gone")
 }
 NORMAL, DISABLED = 512, 514
+NTDS = f"cn=NTDS Settings,{SUFFIX}"
+INVOCATION = uuid.uuid5(uuid.NAMESPACE_DNS, "dc1")
+# What an AD domain controller's root DSE tells a client about replication state.
+ROOT_DSE = f"dn:\nhighestCommittedUSN: 1000\ndsServiceName: {NTDS}\n"
 
 
 def user(sam, sn, given, sn_kana, given_kana, department, title, flags, groups=()):
@@ -52,6 +56,7 @@ def user(sam, sn, given, sn_kana, given_kana, department, title, flags, groups=(
         "nTSecurityDescriptor:: AAAA",
         f"objectCategory: CN=Person,CN=Schema,CN=Configuration,{SUFFIX}",
         "userPassword: ad-pass",
+        "uSNChanged: 10",
         *(f"memberOf: {group}" for group in groups),
         "",
     ]
@@ -65,6 +70,9 @@ def directory_ldif() -> str:
             f"dn: cn=intranet,{SUFFIX}\nobjectClass: organizationalRole\n"
             "objectClass: simpleSecurityObject\ncn: intranet\nuserPassword: service-secret\n",
             f"dn: {USERS}\nobjectClass: organizationalUnit\nou: Staff\n",
+            f"dn: {NTDS}\nobjectClass: organizationalRole\nobjectClass: extensibleObject\n"
+            f"cn: NTDS Settings\ninvocationId:: "
+            f"{base64.b64encode(INVOCATION.bytes_le).decode()}\n",
             user(
                 "sato",
                 "佐藤",
@@ -89,7 +97,9 @@ def directory_ldif() -> str:
 @pytest.fixture(scope="module")
 def ad_server():
     require_program("slapd")
-    server = Slapd(suffix=SUFFIX, ldif=directory_ldif(), flavour="ad")
+    server = Slapd(
+        suffix=SUFFIX, ldif=directory_ldif(), flavour="ad", root_dse=ROOT_DSE
+    )
     yield server
     server.close()
 
@@ -169,3 +179,40 @@ def test_a_disabled_ad_account_is_told_so(ad_server, ad_settings, posts, client)
     )
     assert response.status_code == 200
     assert "無効" in response.content.decode()
+
+
+def test_ad_incremental_reads_changes_above_the_usn(ad_server, ad_settings, posts):
+    from directory.models import SyncRun
+
+    first = run_sync()  # no earlier run: a full read
+    assert first.ok, first.message
+    assert first.run.mode == SyncRun.Mode.FULL
+    assert (first.run.high_water, first.run.invocation_id) == ("1000", str(INVOCATION))
+    dn = f"CN=佐藤 花子,{USERS}"
+    ad_server.modify(
+        f"dn: {dn}\nchangetype: modify\nreplace: telephoneNumber\n"
+        "telephoneNumber: 2999\n-\nreplace: uSNChanged\nuSNChanged: 1500\n"
+    )
+    try:
+        second = run_sync()
+        assert second.ok, second.message
+        assert second.run.mode == SyncRun.Mode.INCREMENTAL
+        assert second.run.entries_read == 1
+        assert Person.objects.get(username="sato").extension == "2999"
+        # Another DC (or a restored one): a new invocationId forces a full read.
+        other = uuid.uuid5(uuid.NAMESPACE_DNS, "dc2")
+        ad_server.modify(
+            f"dn: {NTDS}\nchangetype: modify\nreplace: invocationId\ninvocationId:: "
+            f"{base64.b64encode(other.bytes_le).decode()}\n"
+        )
+        third = run_sync()
+        assert third.ok, third.message
+        assert third.run.mode == SyncRun.Mode.FULL
+        assert third.run.invocation_id == str(other)
+    finally:
+        ad_server.modify(
+            f"dn: {dn}\nchangetype: modify\nreplace: uSNChanged\nuSNChanged: 10\n"
+            "-\nreplace: telephoneNumber\ntelephoneNumber: 2112\n\n"
+            f"dn: {NTDS}\nchangetype: modify\nreplace: invocationId\ninvocationId:: "
+            f"{base64.b64encode(INVOCATION.bytes_le).decode()}\n"
+        )

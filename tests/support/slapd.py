@@ -34,6 +34,10 @@ attributetype ( 1.2.840.113556.1.4.1943 NAME 'msDS-PhoneticLastName'
 attributetype ( 1.2.840.113556.1.4.1946 NAME 'msDS-PhoneticDisplayName'
   EQUALITY caseIgnoreMatch SUBSTR caseIgnoreSubstringsMatch
   SYNTAX 1.3.6.1.4.1.1466.115.121.1.15 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.4203.666.11.990.1 NAME 'highestCommittedUSN'
+  EQUALITY integerMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.27 SINGLE-VALUE )
+attributetype ( 1.3.6.1.4.1.4203.666.11.990.2 NAME 'dsServiceName'
+  EQUALITY distinguishedNameMatch SYNTAX 1.3.6.1.4.1.1466.115.121.1.12 SINGLE-VALUE )
 """
 
 
@@ -61,6 +65,7 @@ class Slapd:
         size_limit: int | None = None,
         extra_database_config: str = "",
         tls: bool = False,
+        root_dse: str = "",
     ):
         self.suffix = suffix
         self.flavour = flavour
@@ -74,6 +79,10 @@ class Slapd:
         self.ca_file: Path | None = None
         self.ldaps_port: int | None = None
         global_tls = self._make_certificates() if tls else ""
+        if root_dse:
+            # Extra root DSE attributes (AD's highestCommittedUSN, dsServiceName).
+            (self.directory / "rootdse.ldif").write_text(root_dse, encoding="utf-8")
+            global_tls += f"rootDSE {self.directory / 'rootdse.ldif'}\n"
         self._write_config(size_limit, extra_database_config, global_tls)
         data = self.directory / "data.ldif"
         if isinstance(ldif, Path):
@@ -128,6 +137,11 @@ class Slapd:
                     f"NAME '{name}'\n",
                     f"NAME '{name}'\n\tEQUALITY caseIgnoreMatch\n",
                 )
+            # uSNChanged is compared (>=) by the incremental sync, as on AD.
+            schema = schema.replace(
+                "NAME 'uSNChanged'\n",
+                "NAME 'uSNChanged'\n\tEQUALITY integerMatch ORDERING integerOrderingMatch\n",
+            )
             (self.directory / "msuser.schema").write_text(schema, encoding="utf-8")
             includes.append(f"include {self.directory / 'msuser.schema'}")
             (self.directory / "ad-extra.schema").write_text(AD_EXTRA_SCHEMA)

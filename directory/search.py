@@ -1,26 +1,56 @@
 """The people finder: any part of a name in kanji, kana or romaji, unit, post, extension,
-e-mail — width-, kana- and case-insensitive — in 五十音順. Five queries at most.
+e-mail — width-, kana- and case-insensitive — in 五十音順. Five queries at most
+(four while the units and posts are cached).
 """
 
 from __future__ import annotations
 
 import datetime
+import time
 
-from django.db.models import Prefetch, Q, Value
+from django.db.models import Q, Value
 from django.db.models.functions import Concat
 
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod, today
 from .text import normalize
 
 MAX_TOKENS = 6
+# What a result list shows of each membership (the rest is left deferred).
+MEMBERSHIP_FIELDS = (
+    "id",
+    "person_id",
+    "is_primary",
+    "valid_from",
+    "valid_until",
+    "unit__id",
+    "unit__name",
+    "unit__code",
+    "unit__short_name",
+    "unit__kind",
+    "unit__path",
+    "post__id",
+    "post__name",
+    "post__code",
+    "post__rank",
+    "post__heads_unit",
+)
 
 
-def _matching_units_and_posts(
-    tokens: list[str], day: datetime.date
-) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """Per token: the units on ``day`` whose name, reading, code or short name contains
-    it, with every unit below them (a 課 includes its 係); and the matching posts.
-    One query for both."""
+# The units and posts, normalised, per day: a small per-process cache. Saves of units
+# and posts (signals) and every sync clear it; other processes see changes within
+# CACHE_SECONDS.
+CACHE_SECONDS = 60
+_cache: dict[datetime.date, tuple[float, list, list]] = {}
+
+
+def clear_cache(**_kwargs) -> None:
+    _cache.clear()
+
+
+def _units_and_posts(day: datetime.date) -> tuple[list, list]:
+    cached = _cache.get(day)
+    if cached is not None and cached[0] > time.monotonic():
+        return cached[1], cached[2]
     units = (
         OrgUnit.objects.on(day)
         .order_by()
@@ -42,6 +72,19 @@ def _matching_units_and_posts(
             unit_rows.append((pk, path, text))
         else:
             post_rows.append((pk, normalize(text)))
+    if len(_cache) > 8:
+        _cache.clear()
+    _cache[day] = (time.monotonic() + CACHE_SECONDS, unit_rows, post_rows)
+    return unit_rows, post_rows
+
+
+def _matching_units_and_posts(
+    tokens: list[str], day: datetime.date
+) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
+    """Per token: the units on ``day`` whose name, reading, code or short name contains
+    it, with every unit below them (a 課 includes its 係); and the matching posts.
+    One query for both, or none while cached."""
+    unit_rows, post_rows = _units_and_posts(day)
     found_units: dict[str, set[int]] = {}
     found_posts: dict[str, set[int]] = {}
     for token in tokens:
@@ -86,29 +129,29 @@ def search_people(
     ids = list(matches.order_by("sort_key", "id").values_list("id", flat=True)[:limit])
     if not ids:
         return []
-    people = Person.objects.filter(pk__in=ids)
-    people = people.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.on(day)
-            .select_related("unit", "post")
-            .order_by("-is_primary", "post__rank", "id"),
-            to_attr="current_memberships",
-        ),
-        Prefetch(
-            "presence_periods",
-            queryset=PresencePeriod.objects.covering(day).order_by(
-                "-start_date", "-id"
-            ),
-            to_attr="presence_today",
-        ),
-    )
-    by_id = {person.pk: person for person in people}
+    by_id = Person.objects.in_bulk(ids)
     results = [by_id[pk] for pk in ids]
+    # Hand-made prefetches: Django's Prefetch machinery costs more than the queries.
+    memberships: dict[int, list[Membership]] = {pk: [] for pk in ids}
+    for membership in (
+        Membership.objects.on(day)
+        .filter(person_id__in=ids)
+        .select_related("unit", "post")
+        .only(*MEMBERSHIP_FIELDS)
+        .order_by("-is_primary", "post__rank", "id")
+    ):
+        memberships[membership.person_id].append(membership)
+    presence: dict[int, PresencePeriod] = {}
+    for period in (
+        PresencePeriod.objects.covering(day)
+        .filter(person_id__in=ids)
+        .order_by("start_date", "id")
+    ):
+        presence[period.person_id] = period  # the latest start wins
     for person in results:
-        person.current_presence = (
-            person.presence_today[0] if person.presence_today else None
-        )
+        person.current_memberships = memberships[person.pk]
+        person.current_presence = presence.get(person.pk)
+        person.presence_today = [presence[person.pk]] if person.pk in presence else []
     return results
 
 

@@ -785,6 +785,9 @@ def end_memberships(queryset, day: datetime.date) -> None:
 
 
 def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> None:
+    from ..search import clear_cache
+
+    transaction.on_commit(clear_cache)
     day = effective_date
     now = timezone.now()
     # Posts named by titles nobody had used before.

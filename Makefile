@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
 APT_PACKAGES += redis-server
+APT_PACKAGES += openssl
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -143,6 +143,9 @@ TASKS = {
 
 AUTH_USER_MODEL = "directory.Person"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# LDAP login first (when LDAP_URIS is set); local accounts keep Django passwords.
+AUTHENTICATION_BACKENDS.insert(0, "directory.ldap.auth.LdapBackend")
+LOGIN_THROTTLE = env.login_throttle()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

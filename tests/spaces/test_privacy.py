@@ -123,3 +123,22 @@ def test_search_on_the_floor_plan(
     client.force_login(stranger)
     html = client.get(url, query).content.decode()
     assert "佐藤 花子 — A-01" not in html and "is-highlighted" not in html
+
+
+def test_panel_on_the_directory_profile_page(
+    client, campus, applicant, kakaricho, stranger
+):
+    now = timezone.now()
+    Booking.objects.create(
+        resource=campus.desk,
+        person=applicant,
+        booked_by=applicant,
+        starts_at=now - datetime.timedelta(minutes=30),
+        ends_at=now + datetime.timedelta(minutes=30),
+    )
+    client.force_login(kakaricho)
+    page = client.get(f"/people/{applicant.pk}/").content.decode()
+    assert 'data-testid="where-today"' in page and "本庁舎 3階 A-01" in page
+    client.force_login(stranger)
+    page = client.get(f"/people/{applicant.pk}/").content.decode()
+    assert 'data-testid="where-today"' in page and "A-01" not in page

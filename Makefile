@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
+# Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF.
+APT_PACKAGES += fonts-ipaexfont-gothic
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

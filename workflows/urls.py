@@ -1,2 +1,12 @@
+from django.urls import path
+
+from . import views
+
 app_name = "workflows"
-urlpatterns = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.document_page, name="document"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/", views.attachment, name="attachment"
+    ),
+]

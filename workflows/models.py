@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.models import OrgUnit, Person, Post
+from directory.models import OrgUnit, Post
 
 PERSON = settings.AUTH_USER_MODEL
 

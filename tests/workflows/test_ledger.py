@@ -77,26 +77,26 @@ def test_the_database_refuses_updates(history):
 
 
 def test_an_altered_entry_is_found(history, tamper):
-    tamper(f"UPDATE {TABLE} SET comment = %s WHERE sequence = 4", ["別の理由"])
+    tamper(f"UPDATE {TABLE} SET comment = %s WHERE sequence = 4", ["別の理由"])  # noqa: S608
     report = ledger.verify()
     assert not report.ok
     assert ("altered", 4) in kinds(report)
 
 
 def test_an_altered_actor_is_found(history, tamper, kacho):
-    tamper(f"UPDATE {TABLE} SET actor_id = %s WHERE sequence = 2", [kacho.pk])
+    tamper(f"UPDATE {TABLE} SET actor_id = %s WHERE sequence = 2", [kacho.pk])  # noqa: S608
     assert ("altered", 2) in kinds(ledger.verify())
 
 
 def test_a_deleted_entry_is_found(history, tamper):
-    tamper(f"DELETE FROM {TABLE} WHERE sequence = 3")
+    tamper(f"DELETE FROM {TABLE} WHERE sequence = 3")  # noqa: S608
     report = ledger.verify()
     assert ("deleted", 4) in kinds(report)  # reported where the gap ends: #3 missing
     assert "#3" in str(report.problems[0])
 
 
 def test_a_deleted_tail_is_found(history, tamper):
-    tamper(f"DELETE FROM {TABLE} WHERE sequence = 6")
+    tamper(f"DELETE FROM {TABLE} WHERE sequence = 6")  # noqa: S608
     report = ledger.verify()
     assert ("deleted", 6) in kinds(report)
 
@@ -121,8 +121,8 @@ def test_an_inserted_entry_is_found(history, tamper, kakaricho):
 
 def test_an_entry_inserted_in_the_middle_is_found(history, tamper, kakaricho):
     first, _ = history
-    tamper(f"UPDATE {TABLE} SET sequence = sequence + 100 WHERE sequence >= 3")
-    tamper(f"UPDATE {TABLE} SET sequence = sequence - 99 WHERE sequence >= 103")
+    tamper(f"UPDATE {TABLE} SET sequence = sequence + 100 WHERE sequence >= 3")  # noqa: S608
+    tamper(f"UPDATE {TABLE} SET sequence = sequence - 99 WHERE sequence >= 103")  # noqa: S608
     previous = LedgerEntry.objects.get(sequence=2)
     forged = LedgerEntry(
         sequence=3,
@@ -145,7 +145,7 @@ def test_verify_ledger_command(history, tamper):
     assert "Ledger OK: 6 entries" in out.getvalue()
     head = LedgerHead.objects.get()
     call_command("verify_ledger", f"--anchor=6:{head.entry_hash}", stdout=io.StringIO())
-    tamper(f"UPDATE {TABLE} SET comment = 'x' WHERE sequence = 5")
+    tamper(f"UPDATE {TABLE} SET comment = 'x' WHERE sequence = 5")  # noqa: S608
     err = io.StringIO()
     with pytest.raises(SystemExit) as exit_info:
         call_command("verify_ledger", stdout=io.StringIO(), stderr=err)
@@ -155,7 +155,7 @@ def test_verify_ledger_command(history, tamper):
 
 def test_a_rewritten_chain_still_differs_from_an_anchor(history, tamper):
     anchor = LedgerEntry.objects.get(sequence=2).entry_hash
-    tamper(f"DELETE FROM {TABLE}")
+    tamper(f"DELETE FROM {TABLE}")  # noqa: S608
     LedgerHead.objects.all().delete()
     report = ledger.verify(anchors={2: anchor})
     assert ("deleted", 2) in kinds(report)

@@ -31,7 +31,14 @@ from .forms import (
     ReassignForm,
     ReturnForm,
 )
-from .models import Attachment, Delegation, Document, RouteAddition, RouteStep
+from .models import (
+    Attachment,
+    Delegation,
+    Document,
+    Retention,
+    RouteAddition,
+    RouteStep,
+)
 from .presenters import approval_boxes
 from .routing import plan_route
 
@@ -184,7 +191,11 @@ def new_document(request):
             _("「%(title)s」を複写して下書きを作りました。") % {"title": source.title},
         )
         return redirect("workflows:edit", pk=document.pk)
-    form = DocumentForm(request.POST or None, user=request.user)
+    form = DocumentForm(
+        request.POST or None,
+        user=request.user,
+        initial={"retention_years": Retention.FIVE},
+    )
     if request.method == "POST" and form.is_valid():
         applicant = form.cleaned_data.get("applicant") or request.user
         try:

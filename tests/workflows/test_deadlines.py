@@ -53,21 +53,27 @@ def due_on(document, day):
 
 
 def kinds_for(person):
-    return list(Notification.objects.filter(recipient=person).values_list("kind", flat=True))
+    return list(
+        Notification.objects.filter(recipient=person).values_list("kind", flat=True)
+    )
 
 
 def test_reminder_on_the_business_day_before(submitted, kakaricho):
     document = submitted()
     due_on(document, D(2026, 5, 7))  # Thursday after Golden Week
     Notification.objects.all().delete()
-    assert services.process_deadlines(today=D(2026, 4, 30)).reminded == 0  # 2 business days left
+    assert (
+        services.process_deadlines(today=D(2026, 4, 30)).reminded == 0
+    )  # 2 business days left
     # Friday 5/1 is the last business day before the due date: the holidays are skipped.
     assert services.process_deadlines(today=D(2026, 5, 1)).reminded == 1
     assert kinds_for(kakaricho) == [Kind.TASK_REMINDER]
     assert services.process_deadlines(today=D(2026, 5, 6)).reminded == 0  # once only
 
 
-def test_escalation_to_the_superior_after_the_due_date(submitted, kakaricho, kacho, bucho):
+def test_escalation_to_the_superior_after_the_due_date(
+    submitted, kakaricho, kacho, bucho
+):
     document = submitted()
     due_on(document, D(2026, 12, 28))
     Notification.objects.all().delete()
@@ -83,7 +89,10 @@ def test_escalation_to_the_superior_after_the_due_date(submitted, kakaricho, kac
     assert entry.data["superior"] == kacho.pk
     assert services.process_deadlines(today=D(2027, 1, 4)).escalated == 0  # idempotent
     # Three business days later (the rule's period): level 2, the next superior.
-    assert services.process_deadlines(today=add_business_days(D(2027, 1, 4), 3)).escalated == 1
+    assert (
+        services.process_deadlines(today=add_business_days(D(2027, 1, 4), 3)).escalated
+        == 1
+    )
     assert Kind.TASK_OVERDUE in kinds_for(bucho)
 
 

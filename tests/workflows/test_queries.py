@@ -15,7 +15,9 @@ from .conftest import active_step
 pytestmark = pytest.mark.django_db
 
 
-def test_dashboard_reads(submitted, applicant, kakaricho, kacho, django_assert_max_num_queries):
+def test_dashboard_reads(
+    submitted, applicant, kakaricho, kacho, django_assert_max_num_queries
+):
     first = submitted(title="一件目")
     submitted(title="二件目")
     services.return_document(step=active_step(first), by=kakaricho, comment="再考")
@@ -25,11 +27,17 @@ def test_dashboard_reads(submitted, applicant, kakaricho, kacho, django_assert_m
     mine = queries.waiting_tasks_for(applicant)
     assert [(item.document.title, item.step) for item in mine] == [("一件目", None)]
     summary = queries.my_documents_summary(applicant)
-    assert summary["returned"] == 1 and summary["in_progress"] == 1 and summary["draft"] == 0
+    assert (
+        summary["returned"] == 1
+        and summary["in_progress"] == 1
+        and summary["draft"] == 0
+    )
     assert queries.waiting_count_for(kakaricho) == 1
 
 
-def test_search_finds_decided_documents_the_user_may_see(submitted, kakaricho, kacho, stranger, auditor):
+def test_search_finds_decided_documents_the_user_may_see(
+    submitted, kakaricho, kacho, stranger, auditor
+):
     document = submitted(title="押印の見直しに関する稟議")
     assert search_documents(kacho, "押印") == []  # not decided yet
     services.approve(step=active_step(document), by=kakaricho)
@@ -62,7 +70,9 @@ def test_demo_loads_documents_in_every_state(db):
     states = set(Document.objects.values_list("state", flat=True))
     assert states == {state.value for state in Document.State}
     assert Document.objects.filter(number_label="千代総第1号").exists()
-    assert RouteStep.objects.filter(kind=RouteStep.Kind.CONSULTATION, status="approved").exists()
+    assert RouteStep.objects.filter(
+        kind=RouteStep.Kind.CONSULTATION, status="approved"
+    ).exists()
     assert LedgerEntry.objects.exists()
     before = Document.objects.count()
     demo.load(stdout=out)  # idempotent

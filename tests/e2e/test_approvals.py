@@ -8,14 +8,14 @@ import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import assert_no_horizontal_overflow, log_in, screenshot
-from tests.workflows.conftest import rules, zaisei  # noqa: F401 - fixtures
+from tests.workflows.conftest import rules, zaisei  # noqa: F401, F811 - fixtures
 from workflows.models import DelegationRule, Document, DocumentType
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def bucho_rule(rules, office):
+def bucho_rule(rules, office):  # noqa: F811
     kind = DocumentType.objects.create(code="policy", name="方針決定", sort_order=0)
     rule = DelegationRule.objects.create(
         rulebook=rules.book, document_type=kind, decider_post=office.posts.bucho
@@ -104,7 +104,7 @@ def test_phone_approval_round_trip(live, new_page, bucho_rule, applicant, bucho)
     screenshot(page, "approvals-document-phone")
     with page.expect_download() as download_info:
         page.get_by_test_id("download-pdf").click()
-    content = open(download_info.value.path(), "rb").read()  # noqa: SIM115, PTH123
+    content = open(download_info.value.path(), "rb").read()  # noqa: SIM115
     assert content.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "千代総第1号" in text and "田中 誠" in text and "事務処理規則第5条" in text

@@ -84,7 +84,6 @@ def test_rules_admin_for_the_approval_administrator(client, db):
     directory_demo.load(stdout=out)
     demo.load(stdout=out)
     from directory.models import Person
-
     from workflows.permissions import grant_admin_permissions
 
     grant_admin_permissions()

@@ -207,7 +207,9 @@ def ldap() -> dict:
 
 def approvals() -> dict:
     """Settings of the electronic approvals (workflows/): private files and the PDF font."""
-    files_root = Path(text("APPROVAL_FILES_ROOT", str(VAR_DIR / "private" / "approvals")))
+    files_root = Path(
+        text("APPROVAL_FILES_ROOT", str(VAR_DIR / "private" / "approvals"))
+    )
     if not files_root.is_absolute():
         files_root = BASE_DIR / files_root
     media_root = Path(text("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from tests.e2e.conftest import assert_no_horizontal_overflow, log_in, screenshot
-from tests.workflows.conftest import rules, zaisei  # noqa: F401, F811 - fixtures
+from tests.workflows.conftest import rules, zaisei  # noqa: F401 - fixtures
 from workflows.models import DelegationRule, Document, DocumentType
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

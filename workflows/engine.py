@@ -19,14 +19,25 @@ from intranet.core.dates import add_business_days
 
 from . import ledger, messages
 from .models import DelegationRule, Document, LedgerEntry, Participant, RouteStep
-from .routing import resolve_assignee
+from .routing import resolve_holder
 
 
 class RouteState:
     """The (locked) document and its current round's steps."""
 
-    def __init__(self, document: Document, steps: list[RouteStep] | None = None):
+    def __init__(
+        self,
+        document: Document,
+        steps: list[RouteStep] | None = None,
+        *,
+        planned: dict[int, tuple] | None = None,
+    ):
         self.document = document
+        # At submission the route was resolved a moment ago in this same transaction:
+        # the first step reached takes its planned holder (person, seal's section)
+        # instead of asking the directory again.
+        self.fresh_plan = planned is not None
+        self.planned = planned or {}
         if steps is None:
             steps = list(
                 RouteStep.objects.filter(document=document, round=document.round)
@@ -124,9 +135,11 @@ def activate(state: RouteState, step: RouteStep, day: datetime.date) -> None:
     """Reach ``step``: resolve its holder now (unless already named), or mark it
     BLOCKED and tell the administrators when the post is vacant."""
     document = state.document
-    if step.assignee_id is None:
+    if step.assignee_id is None and state.fresh_plan and step.pk in state.planned:
+        step.assignee, step.acted_unit_name = state.planned[step.pk]
+    elif step.assignee_id is None:
         try:
-            step.assignee = resolve_assignee(step, day)
+            holder = resolve_holder(step, day)
         except VacantPostError as error:
             was_blocked = step.status == RouteStep.Status.BLOCKED
             step.status = RouteStep.Status.BLOCKED
@@ -141,6 +154,8 @@ def activate(state: RouteState, step: RouteStep, day: datetime.date) -> None:
                 )
                 messages.route_blocked(step, error)
             return
+        step.assignee = holder.person
+        step.acted_unit_name = holder.unit.seal_name
     step.status = RouteStep.Status.ACTIVE
     step.reached_at = timezone.now()
     step.due_date = due_date_for(document, day)
@@ -149,6 +164,7 @@ def activate(state: RouteState, step: RouteStep, day: datetime.date) -> None:
     step.save(
         update_fields=[
             "assignee",
+            "acted_unit_name",
             "status",
             "reached_at",
             "due_date",

@@ -1,19 +1,20 @@
 """The viewflow process behind every submitted document: tokens and tasks only.
 
-The route lives in our tables (RouteStep); this flow is a loop over it:
+The route lives in our tables (RouteStep); this flow is a loop over it. Each turn
+of the loop is one ``route`` gateway task: it advances the route (``reach_next_step``),
+spawns the non-blocking side tasks and picks the next node, like a Switch:
 
-    start ─▶ reach ─▶ fan_out ──(供覧 / 後閲 tasks, non-blocking)──▶ end
-                         │
-                         ▼
-                     step_gate ──▶ approve ─────────────────────────▶ reach
-                         │ no
-                     vacancy_gate ─▶ wait_for_holder (no one can claim) ─▶ reach
-                         │ no
-                     consultation_gate ─▶ consult ─▶ consultation ×N ─▶ consultation_join ─▶ reach
-                         │ no                  └──▶ wait_for_consultant ─▶ consultant_gate ─┘
-                     revision_gate ─▶ revise (the applicant) ─▶ reach
-                         │ no
-                        end
+    start ─▶ route ──(供覧 / 後閲 tasks, non-blocking, on split tokens)──▶ end
+               │  first case that holds:
+               ├─ step ready ──────▶ approve (回議 or 決裁) ────────────────────▶ route
+               ├─ post vacant ─────▶ wait_for_holder (a Handle: nobody can claim it) ─▶ route
+               ├─ consultation ────▶ consult ─▶ consultation ×N ─▶ consultation_join ─▶ route
+               │                        └──▶ wait_for_consultant ─▶ consultant_gate ─┘
+               ├─ returned ────────▶ revise (the applicant) ─────────────────────▶ route
+               └─ otherwise ───────▶ end
+
+The join's ``continue_on_condition`` implements all / any / N and cancels the
+remaining consultations once the stage is settled.
 
 Every task is assigned to a named person resolved from our route data: ``step_owner``
 never returns None, so no task ever lands in viewflow's claimable queue. Our services
@@ -35,7 +36,7 @@ from viewflow.workflow.models import Process, Task
 from . import engine, messages
 from .engine import RouteState
 from .models import Document, RouteStep
-from .nodes import FanOut, WaitingHandle
+from .nodes import FanOut, RouteGateway, WaitingHandle
 
 
 def _not_exposed(request, *args, **kwargs):
@@ -73,34 +74,24 @@ class ApprovalFlow(flow.Flow):
     # On SQLite select_for_update is a no-op and the IMMEDIATE transaction serialises.
     lock_impl = SelectForUpdateLock(nowait=False, attempts=1)
 
-    start = flow.StartHandle(this.start_route).Next(this.reach)
-    reach = flow.Function(this.reach_next_step).Next(this.fan_out)
-    fan_out = (
-        FanOut()
+    start = flow.StartHandle(this.start_route).Next(this.route)
+    route = (
+        RouteGateway(this.reach_next_step)
         .Each(this.acknowledge, this.circulation_items)
         .Each(this.post_review, this.post_review_items)
-        .Then(this.step_gate)
-    )
-    step_gate = (
-        flow.If(this.step_is_ready)
-        .Then(this.approve, task_data=this.current_step_data)
-        .Else(this.vacancy_gate)
+        .Case(this.approve, this.step_is_ready, this.current_step_data)
+        .Case(this.wait_for_holder, this.step_is_vacant, this.current_step_data)
+        .Case(this.consult, this.consultation_is_due)
+        .Case(this.revise, this.awaiting_revision)
+        .Default(this.end)
     )
     approve = (
         flow.View(_not_exposed)
         .Assign(this.step_owner)
         .onCreate(this.step_task_created)
-        .Next(this.reach)
+        .Next(this.route)
     )
-    vacancy_gate = (
-        flow.If(this.step_is_vacant)
-        .Then(this.wait_for_holder, task_data=this.current_step_data)
-        .Else(this.consultation_gate)
-    )
-    wait_for_holder = WaitingHandle().onCreate(this.step_task_created).Next(this.reach)
-    consultation_gate = (
-        flow.If(this.consultation_is_due).Then(this.consult).Else(this.revision_gate)
-    )
+    wait_for_holder = WaitingHandle().onCreate(this.step_task_created).Next(this.route)
     consult = (
         FanOut()
         .Each(this.consultation, this.ready_consultations)
@@ -123,10 +114,9 @@ class ApprovalFlow(flow.Flow):
         .Else(this.consultation_join)
     )
     consultation_join = flow.Join(continue_on_condition=this.consultation_settled).Next(
-        this.reach
+        this.route
     )
-    revision_gate = flow.If(this.awaiting_revision).Then(this.revise).Else(this.end)
-    revise = flow.View(_not_exposed).Assign(this.applicant_of).Next(this.reach)
+    revise = flow.View(_not_exposed).Assign(this.applicant_of).Next(this.route)
     acknowledge = (
         flow.View(_not_exposed)
         .Assign(this.step_owner)
@@ -281,9 +271,11 @@ def open_task(task_id: int) -> Task | None:
 
 
 def complete_task(state: RouteState, task: Task) -> None:
-    """Finish a person's task (or run a waiting handle) and let the flow move on."""
+    """Finish a person's task (or run a waiting handle) and let the flow move on.
+
+    ``task`` was read by ``open_task`` under the document lock, so it is current.
+    """
     with ApprovalFlow.lock(state.document.process_id):
-        task.refresh_from_db()
         _attach(task, state)
         if task.flow_task in (
             ApprovalFlow.wait_for_holder,

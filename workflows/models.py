@@ -674,7 +674,12 @@ class RouteStep(models.Model):
         _("立場"), max_length=10, choices=Capacity.choices, blank=True
     )
     acted_at = models.DateTimeField(_("処理日時"), null=True, blank=True)
-    acted_unit_name = models.CharField(max_length=40, blank=True)
+    acted_unit_name = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text="The seal's top row: the holder's section when the step is reached, "
+        "replaced by the actor's when a proxy or deputy acts.",
+    )
     comment = models.TextField(_("意見"), blank=True)
     reviewed_step = models.ForeignKey(
         "self",

@@ -37,8 +37,8 @@ def owner_section(unit: OrgUnit) -> OrgUnit:
     return unit
 
 
-def unit_head(unit: OrgUnit, day: datetime.date) -> Person:
-    """The holder of the most senior unit-heading post in ``unit`` itself."""
+def unit_head(unit: OrgUnit, day: datetime.date) -> Membership:
+    """The membership holding the most senior unit-heading post in ``unit`` itself."""
     membership = (
         Membership.objects.on(day)
         .active_people()
@@ -49,7 +49,7 @@ def unit_head(unit: OrgUnit, day: datetime.date) -> Person:
     )
     if membership is None:
         raise VacantPostError(Post(name=_("組織の長")), unit, day)
-    return membership.person
+    return membership
 
 
 @dataclass
@@ -60,6 +60,7 @@ class PlannedStep:
     unit: OrgUnit
     post: Post | None = None
     person: Person | None = None
+    seal_unit: str = ""
     vacant: bool = False
     added: bool = False
     timing: str = ""
@@ -117,16 +118,44 @@ def find_rule(
     )
 
 
-def _holder(post: Post | None, unit: OrgUnit, day: datetime.date) -> Person:
+def _holder(post: Post | None, unit: OrgUnit, day: datetime.date) -> Membership:
     if post is None:
         return unit_head(unit, day)
-    return post_holder(post, unit, day).person
+    return post_holder(post, unit, day)
+
+
+def _holders(posts: list[Post], unit: OrgUnit, day: datetime.date) -> dict[int, Membership]:
+    """``post_holder`` for several posts in one query, by the same rule: the nearest
+    unit upwards wins, then a primary (本務) membership, then the earliest appointment."""
+    ancestor_ids = unit.ancestor_ids()
+    depth = {pk: index for index, pk in enumerate(ancestor_ids)}
+    best: dict[int, tuple] = {}
+    for membership in (
+        Membership.objects.on(day)
+        .active_people()
+        .filter(post__in=posts, unit_id__in=ancestor_ids)
+        .select_related("person", "unit", "post")
+    ):
+        key = (
+            depth[membership.unit_id],
+            membership.is_primary,
+            -membership.valid_from.toordinal(),
+            -membership.pk,
+        )
+        if membership.post_id not in best or key > best[membership.post_id][0]:
+            best[membership.post_id] = (key, membership)
+    return {post_id: membership for post_id, (_key, membership) in best.items()}
+
+
+def resolve_holder(step: RouteStep, day: datetime.date | None = None) -> Membership:
+    """The membership holding ``step`` on ``day``. Raises VacantPostError, never
+    returns nobody."""
+    day = day or timezone.localdate()
+    return _holder(step.post, step.unit, day)
 
 
 def resolve_assignee(step: RouteStep, day: datetime.date | None = None) -> Person:
-    """Who holds ``step`` on ``day``. Raises VacantPostError, never returns nobody."""
-    day = day or timezone.localdate()
-    return _holder(step.post, step.unit, day)
+    return resolve_holder(step, day).person
 
 
 def _decision_label(post: Post) -> str:
@@ -142,6 +171,7 @@ def plan_route(
     document: Document,
     day: datetime.date | None = None,
     rulebook: RuleBook | None = None,
+    membership: Membership | None = None,
 ) -> RoutePlan:
     """Compute the route for ``document`` as of ``day`` (showing today's post holders).
 
@@ -157,7 +187,7 @@ def plan_route(
         day=day,
         rulebook=rulebook,
     )
-    membership = document.applicant.primary_membership(day)
+    membership = membership or document.applicant.primary_membership(day)
     if membership is None:
         raise RouteError(
             _("起案者（%(name)s）の所属と職位が職員名簿にありません。")
@@ -181,35 +211,33 @@ def plan_route(
         ),
         key=lambda post: -post.rank,
     )
+    holders = _holders([*approver_posts, decider_post], unit, day)
     for post in approver_posts:
-        try:
-            person = _holder(post, unit, day)
-        except VacantPostError:
+        holder = holders.get(post.pk)
+        if holder is None:
             position += 1
             plan.steps.append(
-                PlannedStep(
-                    RouteStep.Kind.APPROVAL,
-                    position,
-                    post.name,
-                    unit,
-                    post,
-                    vacant=True,
-                )
+                PlannedStep(RouteStep.Kind.APPROVAL, position, post.name, unit, post, vacant=True)
             )
             plan.warnings.append(
-                _(
-                    "%(post)sに在任者がいません。この段階で止まり、文書管理担当者に通知されます。"
-                )
+                _("%(post)sに在任者がいません。この段階で止まり、文書管理担当者に通知されます。")
                 % {"post": post.name}
             )
             continue
+        person = holder.person
         if person.pk in seen_people:
             continue
         seen_people.add(person.pk)
         position += 1
         plan.steps.append(
             PlannedStep(
-                RouteStep.Kind.APPROVAL, position, post.name, unit, post, person
+                RouteStep.Kind.APPROVAL,
+                position,
+                post.name,
+                unit,
+                post,
+                person,
+                seal_unit=holder.unit.seal_name,
             )
         )
 
@@ -221,7 +249,7 @@ def plan_route(
     for addition in additions:
         if addition.kind == RouteAddition.Kind.CONSULTATION:
             consulted.append((addition.unit, None, True))
-    own_section = owner_section(unit)
+    own_section = document.owner_section
     seen_units: set[int] = set()
     consultation_position = position + 1
     for consulted_unit, post, added in consulted:
@@ -229,9 +257,10 @@ def plan_route(
             continue
         seen_units.add(consulted_unit.pk)
         try:
-            person = _holder(post, consulted_unit, day)
+            holder = _holder(post, consulted_unit, day)
+            person, seal_unit = holder.person, holder.unit.seal_name
         except VacantPostError:
-            person = None
+            person, seal_unit = None, ""
             plan.warnings.append(
                 _("合議先の%(unit)sに在任者がいません。")
                 % {"unit": consulted_unit.name}
@@ -244,6 +273,7 @@ def plan_route(
                 consulted_unit,
                 post,
                 person,
+                seal_unit=seal_unit,
                 vacant=person is None,
                 added=added,
             )
@@ -254,10 +284,9 @@ def plan_route(
         if rule.consultation_policy == DelegationRule.ConsultationPolicy.COUNT:
             plan.consultation_quorum = max(1, min(rule.consultation_quorum, count))
     position += 1
-    try:
-        decider = _holder(decider_post, unit, day)
-    except VacantPostError:
-        decider = None
+    decider_holder = holders.get(decider_post.pk)
+    decider = decider_holder.person if decider_holder else None
+    if decider is None:
         plan.warnings.append(
             _("決裁権者（%(post)s）に在任者がいません。") % {"post": decider_post.name}
         )
@@ -269,6 +298,7 @@ def plan_route(
             unit,
             decider_post,
             decider,
+            seal_unit=decider_holder.unit.seal_name if decider_holder else "",
             vacant=decider is None,
         )
     )
@@ -288,7 +318,7 @@ def plan_route(
     for target_unit, post, person, timing, added in circulation_targets:
         if person is None:
             try:
-                person = _holder(post, target_unit, day)
+                person = _holder(post, target_unit, day).person
             except VacantPostError:
                 plan.warnings.append(
                     _("供覧先（%(unit)s %(post)s）に在任者がいないため、供覧しません。")

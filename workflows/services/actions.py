@@ -46,9 +46,11 @@ def _record(step: RouteStep, *, by: Person, capacity: str, status: str, comment:
     step.capacity = capacity
     step.acted_at = timezone.now()
     step.comment = comment
-    step.acted_unit_name = _seal_unit_name(by)
+    if by.pk != step.assignee_id or not step.acted_unit_name:
+        # The holder's section was noted when the step was reached.
+        step.acted_unit_name = _seal_unit_name(by)
+        engine.add_participants(step.document, [(by.pk, Participant.Role.ROUTE)])
     step.save()
-    engine.add_participants(step.document, [(by.pk, Participant.Role.ROUTE)])
 
 
 def _open_main_step(state, step, by):

@@ -23,7 +23,7 @@ def lock_document(document: Document | int) -> Document:
     pk = document if isinstance(document, int) else document.pk
     locked = (
         Document.objects.select_for_update(of=("self",))
-        .select_related("rule", "applicant", "filer", "document_type")
+        .select_related("rule", "applicant", "filer", "document_type", "process")
         .filter(pk=pk)
         .first()
     )

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directory.models import OrgUnit, Person
+from directory.models import Membership, OrgUnit, Person
 
 from .. import access, engine, flows, ledger, messages
 from ..attachments import check_upload, copy_bytes
@@ -29,14 +29,14 @@ from .common import check_version, lock_document, refresh_search_text, touch
 MAX_ATTACHMENTS = 20
 
 
-def _primary_unit(person: Person) -> OrgUnit:
+def _primary_membership(person: Person) -> Membership:
     membership = person.primary_membership()
     if membership is None:
         raise RouteError(
             _("%(name)s さんの所属が職員名簿にないため、起案できません。")
             % {"name": person}
         )
-    return membership.unit
+    return membership
 
 
 def can_file_for(filer: Person, applicant: Person) -> bool:
@@ -109,7 +109,7 @@ def create_draft(
         retention_years=retention_years,
         amount=amount,
     )
-    unit = _primary_unit(applicant)
+    unit = _primary_membership(applicant).unit
     document = Document(
         title=title,
         body=body,
@@ -361,10 +361,14 @@ def _create_round(document: Document, plan) -> list[RouteStep]:
         )
         for planned in plan.steps
     ]
-    already_circulated = set(
-        RouteStep.objects.filter(
-            document=document, kind=RouteStep.Kind.CIRCULATION
-        ).values_list("planned_assignee_id", flat=True)
+    already_circulated = (
+        set(
+            RouteStep.objects.filter(
+                document=document, kind=RouteStep.Kind.CIRCULATION
+            ).values_list("planned_assignee_id", flat=True)
+        )
+        if plan.circulation and document.round > 1
+        else set()
     )
     for planned in plan.circulation:
         if planned.person.pk in already_circulated:
@@ -410,12 +414,13 @@ def submit(
     if document.state not in Document.EDITABLE_STATES:
         raise NotAllowed(_("この文書はすでに提出されています。"))
     resubmission = document.state == Document.State.RETURNED
-    unit = _primary_unit(document.applicant)
-    document.applicant_unit = unit
-    document.owner_section = owner_section(unit)
+    membership = _primary_membership(document.applicant)
+    document.applicant_unit = membership.unit
+    document.owner_section = owner_section(membership.unit)
     plan = plan_route(
         document=document,
         rulebook=document.rule.rulebook if resubmission and document.rule_id else None,
+        membership=membership,
     )
     document.rule = plan.rule
     document.consultation_policy = plan.consultation_policy
@@ -424,6 +429,32 @@ def submit(
     document.state = Document.State.IN_PROGRESS
     document.submitted_at = document.submitted_at or timezone.now()
     refresh_search_text(document)
+    steps = _create_round(document, plan)
+    engine.add_participants(
+        document,
+        [(step.planned_assignee_id, Participant.Role.ROUTE) for step in steps if step.is_main]
+        + [
+            (step.planned_assignee_id, Participant.Role.CIRCULATION)
+            for step in steps
+            if step.kind == RouteStep.Kind.CIRCULATION
+        ],
+    )
+    state = engine.RouteState(
+        document,
+        steps,
+        planned={
+            step.pk: (planned.person, planned.seal_unit)
+            for step, planned in zip(steps, plan.steps, strict=False)
+            if planned.person is not None
+        },
+    )
+    if resubmission:
+        task = flows.revision_task(document)
+        if task is None:
+            raise RouteError()
+        flows.complete_task(state, task)
+    else:
+        document.process = flows.start_process(state)
     touch(
         document,
         "applicant_unit",
@@ -435,26 +466,12 @@ def submit(
         "state",
         "submitted_at",
         "search_text",
+        "process",
     )
-    steps = _create_round(document, plan)
-    engine.add_participants(
-        document,
-        [
-            (step.planned_assignee_id, Participant.Role.ROUTE)
-            for step in steps
-            if step.is_main
-        ]
-        + [
-            (step.planned_assignee_id, Participant.Role.CIRCULATION)
-            for step in steps
-            if step.kind == RouteStep.Kind.CIRCULATION
-        ],
-    )
+    # Appended last: the ledger head is locked only for the end of the transaction.
     ledger.append(
         document=document,
-        action=LedgerEntry.Action.RESUBMIT
-        if resubmission
-        else LedgerEntry.Action.SUBMIT,
+        action=LedgerEntry.Action.RESUBMIT if resubmission else LedgerEntry.Action.SUBMIT,
         actor=by,
         on_behalf_of=document.applicant if by.pk != document.applicant_id else None,
         to_step=steps[0].label if steps else "",
@@ -465,15 +482,5 @@ def submit(
             "rulebook": plan.rule.rulebook.number,
         },
     )
-    state = engine.RouteState(document, steps)
-    if resubmission:
-        task = flows.revision_task(document)
-        if task is None:
-            raise RouteError()
-        flows.complete_task(state, task)
-    else:
-        process = flows.start_process(state)
-        document.process = process
-        document.save(update_fields=["process"])
     messages.status_changed(document)
     return document

@@ -226,5 +226,4 @@ def approvals() -> dict:
             "APPROVAL_PDF_FONT",
             "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
         ),
-        "STEP_DUE_DAYS": integer("APPROVAL_STEP_DUE_DAYS", 3, minimum=1),
     }

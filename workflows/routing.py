@@ -124,7 +124,9 @@ def _holder(post: Post | None, unit: OrgUnit, day: datetime.date) -> Membership:
     return post_holder(post, unit, day)
 
 
-def _holders(posts: list[Post], unit: OrgUnit, day: datetime.date) -> dict[int, Membership]:
+def _holders(
+    posts: list[Post], unit: OrgUnit, day: datetime.date
+) -> dict[int, Membership]:
     """``post_holder`` for several posts in one query, by the same rule: the nearest
     unit upwards wins, then a primary (本務) membership, then the earliest appointment."""
     ancestor_ids = unit.ancestor_ids()
@@ -217,10 +219,19 @@ def plan_route(
         if holder is None:
             position += 1
             plan.steps.append(
-                PlannedStep(RouteStep.Kind.APPROVAL, position, post.name, unit, post, vacant=True)
+                PlannedStep(
+                    RouteStep.Kind.APPROVAL,
+                    position,
+                    post.name,
+                    unit,
+                    post,
+                    vacant=True,
+                )
             )
             plan.warnings.append(
-                _("%(post)sに在任者がいません。この段階で止まり、文書管理担当者に通知されます。")
+                _(
+                    "%(post)sに在任者がいません。この段階で止まり、文書管理担当者に通知されます。"
+                )
                 % {"post": post.name}
             )
             continue

@@ -180,7 +180,10 @@ def _document_form_values(form) -> dict:
 
 def new_document(request):
     if request.method == "POST" and request.POST.get("copy"):
-        source = _visible(request, int(request.POST["copy"]))
+        source_pk = _int(request.POST["copy"])
+        if source_pk is None:
+            raise Http404
+        source = _visible(request, source_pk)
         try:
             document = services.copy_document(source=source, by=request.user)
         except ApprovalError as error:

@@ -432,7 +432,11 @@ def submit(
     steps = _create_round(document, plan)
     engine.add_participants(
         document,
-        [(step.planned_assignee_id, Participant.Role.ROUTE) for step in steps if step.is_main]
+        [
+            (step.planned_assignee_id, Participant.Role.ROUTE)
+            for step in steps
+            if step.is_main
+        ]
         + [
             (step.planned_assignee_id, Participant.Role.CIRCULATION)
             for step in steps
@@ -471,7 +475,9 @@ def submit(
     # Appended last: the ledger head is locked only for the end of the transaction.
     ledger.append(
         document=document,
-        action=LedgerEntry.Action.RESUBMIT if resubmission else LedgerEntry.Action.SUBMIT,
+        action=LedgerEntry.Action.RESUBMIT
+        if resubmission
+        else LedgerEntry.Action.SUBMIT,
         actor=by,
         on_behalf_of=document.applicant if by.pk != document.applicant_id else None,
         to_step=steps[0].label if steps else "",

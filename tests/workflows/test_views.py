@@ -1,13 +1,11 @@
 """The screens over HTTP: who gets what, the actions, and query bounds on every list."""
 
 import csv
-import datetime
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from workflows import services

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "intranet.core"
     label = "core"
     verbose_name = _("基盤")
+
+    def ready(self):
+        from . import audit
+
+        audit.connect()

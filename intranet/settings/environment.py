@@ -45,6 +45,14 @@ def flag(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"{name}={value!r} is not a boolean (use true or false).")
 
 
+def choice(name: str, default: str, options: set[str]) -> str:
+    value = text(name, default)
+    if value not in options:
+        allowed = ", ".join(sorted(options))
+        raise ConfigurationError(f"{name}={value!r} must be one of: {allowed}.")
+    return value
+
+
 def integer(name: str, default: int, *, minimum: int | None = None) -> int:
     value = text(name)
     if value is None:

@@ -51,8 +51,27 @@ def live(asgi_server, home_page):
 
 @pytest.fixture
 def new_page(browser):
-    """``new_page("phone")`` / ``new_page("desktop")``: a page in a fresh context."""
-    contexts = []
+    """``new_page("phone")`` / ``new_page("desktop")``: a page in a fresh context.
+
+    Any Content-Security-Policy violation or uncaught JavaScript error on any page fails
+    the test when it ends.
+    """
+    contexts, problems = [], []
+
+    def watch(page):
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"{page.url}: {message.text}")
+                if message.type == "error"
+                and (
+                    "Content Security Policy" in message.text
+                    or "Refused to" in message.text
+                )
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
 
     def make(kind="desktop", **options):
         context = browser.new_context(
@@ -62,12 +81,14 @@ def new_page(browser):
             **options,
         )
         context.set_default_timeout(15_000)
+        context.on("page", watch)
         contexts.append(context)
         return context.new_page()
 
     yield make
     for context in contexts:
         context.close()
+    assert problems == [], "browser reported CSP violations or script errors"
 
 
 def log_in(page, base_url, username, password="pass-word-123"):

@@ -1,0 +1,125 @@
+"""Who changed permissions: every group, permission and staff-flag change is recorded.
+
+The acting user comes from the current request (set by RequestContextMiddleware); changes
+made outside a request (the directory sync, a management command) are recorded with the
+source instead. Django admin actions are also in django.contrib.admin's LogEntry, CMS
+actions in Wagtail's log; this covers the rest, whoever made the change.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.dispatch import receiver
+
+logger = logging.getLogger("intranet.audit")
+
+current_actor: contextvars.ContextVar = contextvars.ContextVar(
+    "current_actor", default=None
+)
+current_source: contextvars.ContextVar = contextvars.ContextVar(
+    "current_source", default="system"
+)
+
+WATCHED_FLAGS = ("is_active", "is_staff", "is_superuser")
+
+
+def record(*, action: str, target, details: dict | None = None) -> None:
+    from .models import AuditEntry
+
+    actor = current_actor.get()
+    AuditEntry.objects.create(
+        actor=actor if getattr(actor, "pk", None) else None,
+        source=current_source.get(),
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_repr=str(target)[:200],
+        details=details or {},
+    )
+
+
+def _names(model, pks) -> list[str]:
+    if model is Permission:
+        rows = Permission.objects.filter(pk__in=pks).select_related("content_type")
+        return sorted(f"{p.content_type.app_label}.{p.codename}" for p in rows)
+    return sorted(str(obj) for obj in model.objects.filter(pk__in=pks))
+
+
+def _on_m2m(sender, instance, action, reverse, model, pk_set, relation, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    verb = {"post_add": "added", "post_remove": "removed", "post_clear": "cleared"}[
+        action
+    ]
+    if reverse:
+        # group.user_set.add(person): one entry per person, so each history reads whole.
+        for other in model.objects.filter(pk__in=pk_set or []):
+            record(
+                action=f"{relation}.{verb}",
+                target=other,
+                details={relation: [str(instance)]},
+            )
+        if action == "post_clear":
+            record(action=f"{relation}.{verb}", target=instance, details={})
+        return
+    record(
+        action=f"{relation}.{verb}",
+        target=instance,
+        details={relation: _names(model, pk_set or [])} if pk_set else {},
+    )
+
+
+def connect() -> None:
+    """Attach the listeners (called from CoreConfig.ready)."""
+    person = get_user_model()
+    m2m_changed.connect(
+        lambda **kw: _on_m2m(**kw, relation="groups"),
+        sender=person.groups.through,
+        weak=False,
+        dispatch_uid="audit-person-groups",
+    )
+    m2m_changed.connect(
+        lambda **kw: _on_m2m(**kw, relation="user_permissions"),
+        sender=person.user_permissions.through,
+        weak=False,
+        dispatch_uid="audit-person-permissions",
+    )
+    m2m_changed.connect(
+        lambda **kw: _on_m2m(**kw, relation="permissions"),
+        sender=Group.permissions.through,
+        weak=False,
+        dispatch_uid="audit-group-permissions",
+    )
+
+    @receiver(pre_save, sender=person, weak=False, dispatch_uid="audit-flags-before")
+    def remember_flags(sender, instance, **kwargs):
+        if instance.pk:
+            before = (
+                sender.objects.filter(pk=instance.pk).values(*WATCHED_FLAGS).first()
+                or {}
+            )
+            instance._audit_flags_before = before
+
+    @receiver(post_save, sender=person, weak=False, dispatch_uid="audit-flags-after")
+    def record_flags(sender, instance, created, **kwargs):
+        before = getattr(instance, "_audit_flags_before", None)
+        if created or before is None:
+            if created and (instance.is_staff or instance.is_superuser):
+                record(
+                    action="account.created_privileged",
+                    target=instance,
+                    details={f: getattr(instance, f) for f in WATCHED_FLAGS},
+                )
+            return
+        changed = {
+            flag: [before.get(flag), getattr(instance, flag)]
+            for flag in WATCHED_FLAGS
+            if before.get(flag) != getattr(instance, flag)
+        }
+        if changed:
+            record(action="account.flags_changed", target=instance, details=changed)

@@ -1,0 +1,60 @@
+"""Security headers, and a production configuration `check --deploy` accepts."""
+
+import pytest
+
+from tests.core.test_settings import run_manage
+
+
+@pytest.mark.django_db
+def test_staff_pages_forbid_inline_scripts(applicant_client, home_page):
+    response = applicant_client.get("/")
+    policy = response["Content-Security-Policy"]
+    directives = dict(
+        part.strip().split(" ", 1) for part in policy.split(";") if part.strip()
+    )
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in directives["script-src"]
+    assert directives["frame-ancestors"] == "'none'"
+    assert directives["object-src"] == "'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_login_page_has_the_policy_too(client):
+    response = client.get("/accounts/login/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_production_passes_check_deploy():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env={
+            "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+            "SECRET_KEY": "k" * 30 + "Z9%q-x7!" + "m" * 20,
+            "ALLOWED_HOSTS": "intranet.ward.example.jp",
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_cookies_and_hsts():
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.SESSION_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_SAMESITE, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.SECURE_SSL_REDIRECT)",
+        env={
+            "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+            "SECRET_KEY": "k" * 50,
+            "ALLOWED_HOSTS": "intranet.ward.example.jp",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    last_line = result.stdout.strip().splitlines()[-1]
+    assert last_line.split() == ["True", "True", "True", "Lax", "True", "True"]

@@ -134,3 +134,14 @@ def active_step(document, kind=None):
     if kind:
         steps = steps.filter(kind=kind)
     return steps.select_related("document", "assignee").get()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_closure_days():
+    """intranet.core.dates caches closure days for a minute: another test's rolled-back
+    ClosureDay must not leak into due dates computed here."""
+    from intranet.core import dates
+
+    dates._closure_days.cache_clear()
+    yield
+    dates._closure_days.cache_clear()

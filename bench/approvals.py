@@ -58,7 +58,8 @@ def _prepare_database(url: str | None):
 
 def _setup_django():
     os.environ["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")  # no request log lines in the output
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")  # no request log lines
     import django
     from django.conf import settings
 

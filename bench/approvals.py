@@ -3,7 +3,8 @@
     python -m bench.approvals [--quick]
 
 A throwaway database (SQLite in a temporary directory; with BENCH_DATABASE_URL set to
-postgres://…/postgres, a throwaway database on that server) holds an organisation of
+postgres://…/NAME, a throwaway NAME_bench_… database on that server, dropped at the end)
+holds an organisation of
 20,000 staff and 100,000 historical decided documents (quick: 5,000 staff and 10,000
 documents), built with bulk_create. A 係長 then has 50 documents waiting, submitted
 through the real services.
@@ -36,7 +37,9 @@ def _prepare_database(url: str | None):
     if url and urlsplit(url).scheme.startswith("postgres"):
         import psycopg
 
-        name = f"bench_approvals_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+        # Named after the given database, so it is plainly that user's throwaway copy.
+        base = urlsplit(url).path.lstrip("/") or "postgres"
+        name = f"{base}_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         admin = url
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')

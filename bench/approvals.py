@@ -18,8 +18,10 @@ Targets (issue 5):
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -312,24 +314,30 @@ def _history_batch(org, rule, general, series, now, offset, size):
     )
 
 
-def measure_inbox(client, rounds: int) -> tuple[float, float, int]:
-    """Best and median time of the inbox page, and the most queries it took.
+def measure_inbox(client, rounds: int) -> tuple[float, float, float, int]:
+    """Median CPU time, best and median wall time of the inbox page, most queries.
 
-    The ratio target uses the best time: on a shared machine the minimum is the
-    least disturbed measurement of the same work; medians are printed too."""
+    The ratio target uses this process's CPU time (time.process_time): on a shared
+    2-core machine with other work running, wall time mostly measures the run queue.
+    With SQLite the database work happens in this process and is included; with
+    PostgreSQL it is not (the SQL time is printed separately). Wall times are printed
+    too."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    gc.collect()
     client.get("/approvals/")  # warm caches and the session
-    times, queries = [], []
+    cpu, wall, sql, queries = [], [], [], []
     for _ in range(rounds):
         with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get("/approvals/")
-            times.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
+            wall.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
         queries.append(len(captured))
-    return min(times), median(times), max(queries)
+        sql.append(sum(float(query["time"]) for query in captured.captured_queries))
+    return median(cpu), min(wall), median(wall), median(sql), max(queries)
 
 
 def main() -> int:
@@ -337,6 +345,8 @@ def main() -> int:
     staff = 5_000 if args.quick else 20_000
     history = 10_000 if args.quick else 100_000
     cleanup = _prepare_database(os.environ.get("BENCH_DATABASE_URL"))
+    # A terminated run still drops its throwaway database.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     try:
         started = time.perf_counter()
         _setup_django()
@@ -379,10 +389,13 @@ def main() -> int:
         client = Client()
         client.force_login(manager)
         rounds = 11 if args.quick else 21
-        inbox_small, inbox_small_median, queries_small = measure_inbox(client, rounds)
+        inbox_small, wall_small, wall_small_median, sql_small, queries_small = (
+            measure_inbox(client, rounds)
+        )
         print(
-            f"inbox at 1,000 documents: best {inbox_small * 1000:.1f} ms, "
-            f"median {inbox_small_median * 1000:.1f} ms, {queries_small} queries",
+            f"inbox at 1,000 documents: CPU {inbox_small * 1000:.1f} ms, wall best "
+            f"{wall_small * 1000:.1f} / median {wall_small_median * 1000:.1f} ms, "
+            f"SQL {sql_small * 1000:.1f} ms, {queries_small} queries",
             flush=True,
         )
 
@@ -395,10 +408,13 @@ def main() -> int:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        inbox_large, inbox_large_median, queries_large = measure_inbox(client, rounds)
+        inbox_large, wall_large, wall_large_median, sql_large, queries_large = (
+            measure_inbox(client, rounds)
+        )
         print(
-            f"inbox at {history:,} documents: best {inbox_large * 1000:.1f} ms, "
-            f"median {inbox_large_median * 1000:.1f} ms, {queries_large} queries",
+            f"inbox at {history:,} documents: CPU {inbox_large * 1000:.1f} ms, wall best "
+            f"{wall_large * 1000:.1f} / median {wall_large_median * 1000:.1f} ms, "
+            f"SQL {sql_large * 1000:.1f} ms, {queries_large} queries",
             flush=True,
         )
 
@@ -421,10 +437,14 @@ def main() -> int:
         inbox_queries = max(queries_small, queries_large)
         results = {
             "inbox_queries": inbox_queries,
-            "inbox_ms_1k": round(inbox_small * 1000, 2),
-            f"inbox_ms_{history // 1000}k": round(inbox_large * 1000, 2),
-            "inbox_median_ms_1k": round(inbox_small_median * 1000, 2),
-            f"inbox_median_ms_{history // 1000}k": round(inbox_large_median * 1000, 2),
+            "inbox_cpu_median_ms_1k": round(inbox_small * 1000, 2),
+            f"inbox_cpu_median_ms_{history // 1000}k": round(inbox_large * 1000, 2),
+            "inbox_wall_median_ms_1k": round(wall_small_median * 1000, 2),
+            f"inbox_wall_median_ms_{history // 1000}k": round(
+                wall_large_median * 1000, 2
+            ),
+            "inbox_sql_median_ms_1k": round(sql_small * 1000, 2),
+            f"inbox_sql_median_ms_{history // 1000}k": round(sql_large * 1000, 2),
             "approve_queries_median": statistics.median(approve_queries),
             "approve_queries_max": max(approve_queries),
             "approve_ms_median": round(median(approve_times) * 1000, 2),
@@ -446,7 +466,7 @@ def main() -> int:
             print(f"{key}: {value}")
         report(
             bench=BENCH,
-            metric=f"inbox time at {history:,} docs / at 1,000 docs",
+            metric=f"inbox CPU time at {history:,} docs / at 1,000 docs (medians)",
             value=round(ratio, 3),
             target="<= 1.5 (and inbox <= 20 queries, approve <= 40, submit <= 40)",
             ok=ok,

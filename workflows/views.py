@@ -650,7 +650,9 @@ def act(request, pk, action):
             initial={"version": document.version, "step": step_id}, **kwargs
         )
     if chosen is None:
-        raise Http404
+        # An old link, or someone else acted first: show the document as it is now.
+        messages.info(request, _("この操作は現在できません。最新の状態を確認してください。"))
+        return redirect(document)
     return render(
         request,
         "workflows/confirm.html",

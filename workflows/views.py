@@ -651,7 +651,9 @@ def act(request, pk, action):
         )
     if chosen is None:
         # An old link, or someone else acted first: show the document as it is now.
-        messages.info(request, _("この操作は現在できません。最新の状態を確認してください。"))
+        messages.info(
+            request, _("この操作は現在できません。最新の状態を確認してください。")
+        )
         return redirect(document)
     return render(
         request,

@@ -342,3 +342,13 @@ def test_admin_skips_a_vacant_consultation(
         step=blocked, by=administrator, reason="財政課長欠員のため"
     )
     assert active_step(document).assignee == bucho
+
+
+def test_a_vacant_first_step_is_recorded_after_the_submission(draft, office, applicant):
+    office.kakaricho.memberships.update(valid_until=timezone.localdate())
+    document = services.submit(document=draft(), by=applicant)
+    assert list(document.ledger_entries.values_list("action", flat=True)) == [
+        LedgerEntry.Action.SUBMIT,
+        LedgerEntry.Action.ROUTE_BLOCKED,
+    ]
+    assert RouteStep.objects.get(document=document, position=1).status == "blocked"

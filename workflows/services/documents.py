@@ -443,6 +443,22 @@ def submit(
             if step.kind == RouteStep.Kind.CIRCULATION
         ],
     )
+    # Before the flow starts, so that a vacant first post is recorded after it.
+    ledger.append(
+        document=document,
+        action=LedgerEntry.Action.RESUBMIT
+        if resubmission
+        else LedgerEntry.Action.SUBMIT,
+        actor=by,
+        on_behalf_of=document.applicant if by.pk != document.applicant_id else None,
+        to_step=steps[0].label if steps else "",
+        data={
+            "round": document.round,
+            "content": document.content_digest(),
+            "rule": plan.rule.pk,
+            "rulebook": plan.rule.rulebook.number,
+        },
+    )
     state = engine.RouteState(
         document,
         steps,
@@ -471,22 +487,6 @@ def submit(
         "submitted_at",
         "search_text",
         "process",
-    )
-    # Appended last: the ledger head is locked only for the end of the transaction.
-    ledger.append(
-        document=document,
-        action=LedgerEntry.Action.RESUBMIT
-        if resubmission
-        else LedgerEntry.Action.SUBMIT,
-        actor=by,
-        on_behalf_of=document.applicant if by.pk != document.applicant_id else None,
-        to_step=steps[0].label if steps else "",
-        data={
-            "round": document.round,
-            "content": document.content_digest(),
-            "rule": plan.rule.pk,
-            "rulebook": plan.rule.rulebook.number,
-        },
     )
     messages.status_changed(document)
     return document

@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
+APT_PACKAGES += redis-server
+APT_PACKAGES += openssl
 # Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF.
 APT_PACKAGES += fonts-ipaexfont-gothic
 HOST ?= 127.0.0.1
@@ -28,7 +30,7 @@ demo: migrate
 
 ## Serve the intranet with demo data on http://$(HOST):$(PORT)
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py devserver $(HOST):$(PORT)
 
 ## Lint, migrations check and the whole test suite (installs slapd/chromium when root)
 test: venv system-deps

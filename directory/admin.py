@@ -2,7 +2,16 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, OrgUnit, Person, Post, PresencePeriod
+from .models import (
+    GroupMapping,
+    LoginFailure,
+    Membership,
+    OrgUnit,
+    Person,
+    Post,
+    PresencePeriod,
+    SyncRun,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -65,3 +74,50 @@ class PresencePeriodAdmin(admin.ModelAdmin):
     list_display = ["person", "status", "start_date", "end_date"]
     list_filter = ["status"]
     autocomplete_fields = ["person", "created_by"]
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    """The record of directory syncs: read-only (runs are written by the sync)."""
+
+    list_display = [
+        "started_at",
+        "mode",
+        "status",
+        "entries_read",
+        "created",
+        "updated",
+        "moved",
+        "deactivated",
+        "reactivated",
+        "forced",
+    ]
+    list_filter = ["status", "mode"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(GroupMapping)
+class GroupMappingAdmin(admin.ModelAdmin):
+    list_display = ["ldap_group", "group"]
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Recent failed logins; deleting a row lifts a lockout early."""
+
+    list_display = ["at", "username", "address"]
+    search_fields = ["username", "address"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -12,10 +12,11 @@ import datetime
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text import normalize, reading_sort_key
+from .text import normalize, reading_sort_key, romaji_variants
 
 
 def today() -> datetime.date:
@@ -76,6 +77,7 @@ class OrgUnit(models.Model):
         _("外部ID"), max_length=64, unique=True, null=True, blank=True
     )
     ldap_dn = models.CharField(_("LDAP DN"), max_length=512, blank=True)
+    search_text = models.TextField(editable=False, default="")
 
     objects = EffectiveQuerySet.as_manager()
 
@@ -96,11 +98,24 @@ class OrgUnit(models.Model):
 
     def save(self, *args, **kwargs):
         self._set_path()
+        self.search_text = self.build_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
         if self.path != f"{self._path_prefix()}{self.pk}/":
             # A new row learns its own id only after the first insert.
             self._set_path()
             super().save(update_fields=["path", "depth"])
+
+    def get_absolute_url(self):
+        return reverse("directory:unit", args=[self.pk])
+
+    def build_search_text(self) -> str:
+        """Name, reading, code and short name, normalised for the people finder."""
+        return normalize(
+            " ".join((self.name, self.name_kana, self.code, self.short_name))
+        )
 
     def _path_prefix(self) -> str:
         return self.parent.path if self.parent_id else "/"
@@ -169,6 +184,67 @@ class Post(models.Model):
         return self.name
 
 
+# The fields search_fields() reads.
+SEARCH_INPUTS = (
+    "last_name",
+    "first_name",
+    "last_name_kana",
+    "first_name_kana",
+    "romaji_name",
+    "username",
+    "email",
+    "extension",
+    "employee_number",
+)
+
+
+def search_fields(
+    *,
+    last_name: str,
+    first_name: str,
+    last_name_kana: str,
+    first_name_kana: str,
+    romaji_name: str,
+    username: str,
+    email: str,
+    extension: str,
+    employee_number: str | None,
+) -> tuple[str, str]:
+    """A person's ``(sort_key, search_text)``.
+
+    ``sort_key`` is the normalised reading (五十音順). ``search_text`` holds the kanji
+    name, the reading in hiragana, the romaji of the reading in the spellings people
+    type (satou, sato, satoh), the romaji name, user ID, e-mail, extension and
+    employee number, all normalised (NFKC, kana folded, lower case).
+    """
+    reading = f"{last_name_kana}{first_name_kana}"
+    sort_key = reading_sort_key(reading or f"{last_name}{first_name}")
+    romaji = [
+        " ".join(romaji_variants(part))
+        for part in (last_name_kana, first_name_kana)
+        if part
+    ]
+    search_text = normalize(
+        " ".join(
+            part
+            for part in (
+                last_name + first_name,
+                reading,
+                *romaji,
+                "".join(romaji_variants(reading)[:1]),
+                romaji_name,
+                romaji_name.replace(" ", ""),
+                username,
+                email,
+                extension,
+                employee_number or "",
+            )
+            if part
+        )
+    )
+    return sort_key, search_text
+
+
 class PersonManager(UserManager):
     def active(self):
         return self.filter(is_active=True)
@@ -211,6 +287,14 @@ class Person(AbstractUser):
         verbose_name = _("職員")
         verbose_name_plural = _("職員")
         ordering = ["sort_key", "id"]
+        indexes = [
+            # The people finder filters and sorts on these alone (a covering index
+            # that SQLite scans instead of the wide table).
+            models.Index(
+                fields=["is_active", "sort_key", "id", "search_text"],
+                name="person_finder",
+            )
+        ]
 
     def __str__(self):
         return self.full_name or self.username
@@ -222,24 +306,21 @@ class Person(AbstractUser):
             kwargs["update_fields"] = {*update_fields, "sort_key", "search_text"}
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("directory:profile", args=[self.pk])
+
+    @property
+    def photo_url(self) -> str:
+        """The photo through the permission-checked view ('' without one)."""
+        return reverse("directory:photo", args=[self.pk]) if self.photo else ""
+
     def refresh_search_fields(self):
-        self.sort_key = reading_sort_key(
-            f"{self.last_name_kana}{self.first_name_kana}" or self.full_name
-        )
-        self.search_text = normalize(
-            " ".join(
-                part
-                for part in (
-                    self.last_name + self.first_name,
-                    self.last_name_kana + self.first_name_kana,
-                    self.romaji_name,
-                    self.username,
-                    self.email,
-                    self.extension,
-                    self.employee_number or "",
-                )
-                if part
-            )
+        """Recompute ``sort_key`` (五十音順) and ``search_text`` (every spelling).
+
+        Bulk writes (the LDAP sync) use ``search_fields()`` directly.
+        """
+        self.sort_key, self.search_text = search_fields(
+            **{name: getattr(self, name) for name in SEARCH_INPUTS}
         )
 
     @property
@@ -392,3 +473,108 @@ class PresencePeriod(models.Model):
     @property
     def is_absence(self) -> bool:
         return self.status in self.ABSENT_STATUSES
+
+
+class SyncRun(models.Model):
+    """One run of the directory sync (LDAP, AD or an LDIF file), kept for the record.
+
+    At most one run is RUNNING at a time: a partial unique index (which PostgreSQL and
+    SQLite both enforce) is the lock, so two workers can never sync at once.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("実行中")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失敗")
+        ABORTED = "aborted", _("中止（変更なし）")
+
+    class Mode(models.TextChoices):
+        FULL = "full", _("全件")
+        INCREMENTAL = "incremental", _("差分")
+        LDIF = "ldif", _("LDIFファイル")
+
+    status = models.CharField(
+        _("結果"), max_length=20, choices=Status.choices, default=Status.RUNNING
+    )
+    mode = models.CharField(_("方式"), max_length=20, choices=Mode.choices)
+    trigger = models.CharField(_("起動元"), max_length=40, blank=True)
+    forced = models.BooleanField(_("--force 指定"), default=False)
+    source = models.CharField(_("接続先"), max_length=500, blank=True)
+    started_at = models.DateTimeField(_("開始日時"), default=timezone.now)
+    finished_at = models.DateTimeField(_("終了日時"), null=True, blank=True)
+    entries_read = models.PositiveIntegerField(_("読込件数"), default=0)
+    created = models.PositiveIntegerField(_("追加"), default=0)
+    updated = models.PositiveIntegerField(_("更新"), default=0)
+    moved = models.PositiveIntegerField(_("異動"), default=0)
+    deactivated = models.PositiveIntegerField(_("無効化"), default=0)
+    reactivated = models.PositiveIntegerField(_("再有効化"), default=0)
+    units_changed = models.PositiveIntegerField(_("組織の変更"), default=0)
+    groups_changed = models.PositiveIntegerField(_("グループの変更"), default=0)
+    warnings = models.TextField(_("警告"), blank=True)
+    error = models.TextField(_("エラー"), blank=True)
+    high_water = models.CharField(
+        _("差分の基準値"),
+        max_length=64,
+        blank=True,
+        help_text=_("OpenLDAP: modifyTimestamp、AD: uSNChanged"),
+    )
+    invocation_id = models.CharField(_("AD invocationId"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("名簿同期の記録")
+        verbose_name_plural = _("名簿同期の記録")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="running"),
+                name="syncrun_one_running",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} {self.started_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+    @property
+    def duration(self) -> datetime.timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+class GroupMapping(models.Model):
+    """An LDAP/AD group whose members make up a Django group (role), e.g. DX推進PT.
+
+    ``ldap_group`` is the group's cn (or sAMAccountName), or its full DN. Members of
+    the Django group who came from the directory are kept equal to the LDAP members;
+    local accounts added by hand are left alone.
+    """
+
+    ldap_group = models.CharField(_("LDAP グループ"), max_length=512, unique=True)
+    group = models.ForeignKey(
+        "auth.Group",
+        verbose_name=_("権限グループ"),
+        on_delete=models.CASCADE,
+        related_name="ldap_mappings",
+    )
+
+    class Meta:
+        verbose_name = _("グループ対応")
+        verbose_name_plural = _("グループ対応")
+        ordering = ["ldap_group"]
+
+    def __str__(self):
+        return f"{self.ldap_group} → {self.group}"
+
+
+class LoginFailure(models.Model):
+    """A failed login, counted per account and per address to slow down guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("ログイン失敗")
+        verbose_name_plural = _("ログイン失敗")
+
+    def __str__(self):
+        return f"{self.username} {self.address} {self.at:%Y-%m-%d %H:%M}"

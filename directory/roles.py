@@ -30,3 +30,15 @@ def has_role(user, role: str) -> bool:
         cached = set(user.groups.values_list("name", flat=True))
         user._role_names = cached
     return role in cached
+
+
+def ensure_role_groups() -> None:
+    """Create the role groups and their default LDAP group mappings if missing (the
+    migrations do this; a flushed test database or a hand-made one may lack them)."""
+    from django.contrib.auth.models import Group
+
+    from .models import GroupMapping
+
+    for name in LABELS:
+        group, _created = Group.objects.get_or_create(name=name)
+        GroupMapping.objects.get_or_create(ldap_group=name, defaults={"group": group})

@@ -1,74 +1,201 @@
-"""WebSocket endpoints. Authentication comes from the session; no business logic here."""
+"""WebSocket endpoints. Authentication comes from the session; no business logic here.
+
+The sockets hold no channel of their own: the process's :mod:`fanout` hub joins each
+group once and writes to every local socket that follows it.
+
+Anonymous sockets are refused before the handshake (close code 4401; the browser sees
+a failed connection and asks /notifications/count/ whether it is still logged in).
+When the channel layer is down the socket is closed with 1013 ("try again later") and
+the browser reconnects with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from . import topics
+from . import fanout, live, topics
+from .services import unread_count
+
+logger = logging.getLogger(__name__)
 
 UNAUTHENTICATED = 4401
+TRY_AGAIN_LATER = 1013
+TOO_SLOW = 1008
+MAX_TOPICS = 50
+# A browser that stops reading: after this many unsent messages it is disconnected
+# (it reconnects and catches up from the server-rendered page and the count).
+MAX_BACKLOG = 200
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
+def render(message: dict) -> str | None:
+    """The text a browser receives for a channel-layer message (once per process)."""
+    kind = message.get("type")
+    if kind == "topic.event":
+        payload = {
+            "type": "event",
+            "topic": message["topic"],
+            "event": message["event"],
+        }
+    elif kind == "notification.new":
+        payload = {
+            "type": "notification",
+            "notification": message["notification"],
+            "unread": message["unread"],
+        }
+    elif kind == "notification.count":
+        payload = {"type": "count", "unread": message["unread"]}
+    else:
+        return None
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+def _authenticated(scope) -> bool:
+    user = scope.get("user")
+    return user is not None and user.is_authenticated and user.is_active
+
+
+class _LiveSocket(AsyncJsonWebsocketConsumer):
+    # No channel per socket (see fanout): an alias that names no layer.
+    channel_layer_alias = "no-channel-per-socket"
+
+    async def _refuse_anonymous(self) -> bool:
+        if _authenticated(self.scope):
+            return False
+        await self.close(code=UNAUTHENTICATED)
+        return True
+
+    def _start(self) -> None:
+        self.hub = fanout.hub_for_this_loop(render)
+        self.following: set[str] = set()
+        self._outbox: deque[str] = deque()
+        self._writing = False
+
+    async def _follow(self, group: str) -> bool:
+        """Join ``group`` through the hub; False when the channel layer is down."""
+        if self.hub is None:
+            return True  # no channel layer configured: nothing live to follow
+        for attempt in (1, 2):
+            try:
+                await self.hub.follow(group, self)
+            except Exception:
+                # Right after a Redis restart the first command on the old
+                # connection fails (and drops it): one more try on a fresh one.
+                if attempt == 2:
+                    if live.health.failed():
+                        logger.warning(
+                            "Channel layer unavailable: live updates paused.",
+                            exc_info=True,
+                        )
+                    return False
+            else:
+                break
+        self.following.add(group)
+        if live.health.succeeded():
+            logger.warning("Channel layer reachable again: live updates resumed.")
+        return True
+
+    async def _unfollow(self, group: str) -> None:
+        if group in self.following:
+            self.following.discard(group)
+            await self.hub.unfollow(group, self)
+
+    async def disconnect(self, code):
+        for group in tuple(getattr(self, "following", ())):
+            await self._unfollow(group)
+
+    def push(self, text: str) -> None:
+        """Queue ``text`` for this browser, in order, without waiting for it."""
+        if len(self._outbox) >= MAX_BACKLOG:
+            if self._outbox[-1] is not None:
+                self._outbox.append(None)  # sentinel: close once the rest is out
+            return
+        self._outbox.append(text)
+        if not self._writing:
+            self._writing = True
+            asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        try:
+            while self._outbox:
+                text = self._outbox.popleft()
+                if text is None:
+                    self._outbox.clear()
+                    await self.close(code=TOO_SLOW)
+                    return
+                await self.send(text_data=text)
+        except Exception:  # the browser went away meanwhile
+            self._outbox.clear()
+        finally:
+            self._writing = False
+
+
+class NotificationConsumer(_LiveSocket):
     """Forwards the user's own notifications and unread count."""
 
     async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=UNAUTHENTICATED)
+        if await self._refuse_anonymous():
             return
-        self.group = topics.user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def notification_new(self, message):
-        await self.send_json(
-            {
-                "type": "notification",
-                "notification": message["notification"],
-                "unread": message["unread"],
-            }
-        )
-
-    async def notification_count(self, message):
-        await self.send_json({"type": "count", "unread": message["unread"]})
-
-
-class TopicConsumer(AsyncJsonWebsocketConsumer):
-    """Live updates of what a page shows. Clients send {"subscribe": "floor:3"}."""
-
-    async def connect(self):
-        user = self.scope.get("user")
-        if user is None or not user.is_authenticated or not user.is_active:
-            await self.close(code=UNAUTHENTICATED)
+        self._start()
+        user = self.scope["user"]
+        if not await self._follow(topics.user_group(user.pk)):
+            await self.accept()
+            await self.close(code=TRY_AGAIN_LATER)
             return
-        self.groups_joined: set[str] = set()
         await self.accept()
-
-    async def disconnect(self, code):
-        for group in getattr(self, "groups_joined", ()):
-            await self.channel_layer.group_discard(group, self.channel_name)
+        # After a reconnect the count may have changed meanwhile.
+        unread = await database_sync_to_async(unread_count)(user)
+        await self.send_json({"type": "count", "unread": unread})
 
     async def receive_json(self, content, **kwargs):
-        topic = content.get("subscribe") if isinstance(content, dict) else None
+        """Nothing to receive; clients only listen."""
+
+
+class TopicConsumer(_LiveSocket):
+    """Live updates of what a page shows.
+
+    Clients send ``{"subscribe": "floor:3"}`` (answered "subscribed" or "denied") and
+    ``{"unsubscribe": "floor:3"}``.
+    """
+
+    async def connect(self):
+        if await self._refuse_anonymous():
+            return
+        self._start()
+        await self.accept()
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            await self.send_json({"type": "error", "error": "bad-request"})
+            return
+        if isinstance(content.get("unsubscribe"), str):
+            await self._unsubscribe(content["unsubscribe"])
+            return
+        topic = content.get("subscribe")
         if not isinstance(topic, str):
             await self.send_json({"type": "error", "error": "bad-request"})
             return
         allowed = await database_sync_to_async(topics.can_follow)(
             self.scope["user"], topic
         )
-        if not allowed:
+        if not allowed or len(self.following) >= MAX_TOPICS:
             await self.send_json({"type": "denied", "topic": topic})
             return
-        group = topics.group_name(topic)
-        await self.channel_layer.group_add(group, self.channel_name)
-        self.groups_joined.add(group)
+        if not await self._follow(topics.group_name(topic)):
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         await self.send_json({"type": "subscribed", "topic": topic})
 
-    async def topic_event(self, message):
-        await self.send_json(
-            {"type": "event", "topic": message["topic"], "event": message["event"]}
-        )
+    async def _unsubscribe(self, topic: str):
+        try:
+            group = topics.group_name(topic)
+        except topics.TopicError:
+            await self.send_json({"type": "error", "error": "bad-request"})
+            return
+        await self._unfollow(group)
+        await self.send_json({"type": "unsubscribed", "topic": topic})

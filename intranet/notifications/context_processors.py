@@ -1,8 +1,7 @@
-from .services import unread_count
-
-
 def unread(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": unread_count(user)}
+    from .views import request_unread_count
+
+    return {"unread_notifications": request_unread_count(request)}

@@ -29,3 +29,5 @@ class Kind(models.TextChoices):
     # Operations
     DIRECTORY_SYNC_FAILED = "directory_sync_failed", _("名簿同期の失敗")
     SYSTEM = "system", _("システムからのお知らせ")
+    # Notices (所属内の連絡)
+    UNIT_NOTICE = "unit_notice", _("所属からの連絡")

@@ -1,27 +1,37 @@
 """The one way the rest of the intranet tells people things.
 
-``notify`` stores a row per recipient; after the transaction commits it pushes them to
-the recipients' open tabs. ``publish`` sends a live update to everyone following a
-topic. No other app talks to the channel layer or the mail backend.
+``notify`` stores a row per recipient, attaches it to the recipient's e-mail (as they
+chose: at once, in the daily digest, or not at all) and, after the transaction
+commits, pushes it to the recipient's open tabs. ``publish`` sends a live update to
+everyone following a topic. No other app talks to the channel layer or the mail
+backend.
 """
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Mapping
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from . import topics
+from . import emails, live, notices, topics
 from .kinds import Kind
-from .models import Notification
+from .models import (
+    EmailMode,
+    KindPreference,
+    Notification,
+    NotificationPreference,
+)
+from .preferences import DEFAULT_DIGEST_TIME, default_email
 
-logger = logging.getLogger(__name__)
+BODY_PREVIEW_CHARS = 140
 
 
+@transaction.atomic
 def notify(
     *,
     recipients: Iterable,
@@ -31,10 +41,13 @@ def notify(
     url: str = "",
     actor=None,
     group_key: str = "",
+    email: bool = True,
 ) -> list[Notification]:
     """Store one notification per distinct active recipient and push it after commit.
 
-    The actor is not notified of their own action.
+    The actor is not notified of their own action. ``group_key`` ("document:42")
+    merges a burst of notifications about one object into one e-mail. ``email=False``
+    keeps it to the bell and the list whatever the recipient chose.
     """
     kind = Kind(kind)
     seen: set[int] = set()
@@ -52,21 +65,23 @@ def notify(
                 kind=kind.value,
                 subject=str(subject)[:200],
                 body=str(body),
-                url=url,
+                url=str(url)[:500],
                 actor=actor,
-                group_key=group_key,
+                group_key=str(group_key)[:100],
                 created_at=now,
             )
         )
     if not rows:
         return []
+    if email:
+        emails.plan(rows, kind=kind.value, group_key=str(group_key)[:100], now=now)
     created = Notification.objects.bulk_create(rows)
     if any(row.pk is None for row in created):
         # Backends without RETURNING on bulk insert: read the ids back.
         created = list(
             Notification.objects.filter(
                 recipient_id__in=seen, created_at=now, kind=kind.value
-            )
+            ).select_related("actor")
         )
     transaction.on_commit(lambda: _push_notifications(created))
     return created
@@ -74,9 +89,19 @@ def notify(
 
 def publish(*, topic: str, event: dict) -> None:
     """After commit, send ``event`` to every browser following ``topic``."""
+    group, message = topic_message(topic, event)
+    transaction.on_commit(lambda: live.send([(group, message)]))
+
+
+def topic_message(topic: str, event: dict) -> tuple[str, dict]:
+    """The channel-layer group and message that carry ``event`` on ``topic``."""
     group = topics.group_name(topic)
-    message = {"type": "topic.event", "topic": topic, "event": event}
-    transaction.on_commit(lambda: _send(group, message))
+    return group, {
+        "type": "topic.event",
+        "group": group,
+        "topic": topic,
+        "event": event,
+    }
 
 
 def unread_count(user) -> int:
@@ -85,62 +110,154 @@ def unread_count(user) -> int:
     ).count()
 
 
+@transaction.atomic
 def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:
-    """Mark some (or all, when ids is None) of the user's notifications read."""
+    """Mark some (or all, when ids is None) of the user's notifications read.
+
+    The user's other open tabs learn the new unread count.
+    """
     rows = Notification.objects.for_user(user).unread()
     if notification_ids is not None:
         rows = rows.filter(pk__in=list(notification_ids))
     changed = rows.update(read_at=timezone.now())
     if changed:
-        transaction.on_commit(
-            lambda: _send(
-                topics.user_group(user.pk),
-                {"type": "notification.count", "unread": unread_count(user)},
-            )
-        )
+        transaction.on_commit(lambda: _push_count(user.pk))
     return changed
 
 
+def payload(note: Notification) -> dict:
+    """What a browser receives about a new notification (JSON-safe)."""
+    body = " ".join(note.body.split())
+    if len(body) > BODY_PREVIEW_CHARS:
+        body = body[:BODY_PREVIEW_CHARS] + "…"
+    return {
+        "id": note.pk,
+        "kind": note.kind,
+        "kind_label": str(note.kind_label),
+        "subject": note.subject,
+        "body": body,
+        "url": note.url,
+        "actor": note.actor.get_full_name() if note.actor_id else "",
+        "created_at": note.created_at.isoformat(),
+    }
+
+
+def _unread_counts(person_ids: Iterable[int]) -> dict[int, int]:
+    ids = list(person_ids)
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        Notification.objects.filter(recipient_id__in=ids, read_at__isnull=True)
+        .values("recipient_id")
+        .annotate(unread=Count("pk"))
+        .values_list("recipient_id", "unread")
+    )
+    counts.update(rows)
+    return counts
+
+
 def _push_notifications(notifications: list[Notification]) -> None:
-    counts: dict[int, int] = {}
+    counts = _unread_counts({note.recipient_id for note in notifications})
+    messages = []
     for note in notifications:
-        if note.recipient_id not in counts:
-            counts[note.recipient_id] = Notification.objects.filter(
-                recipient_id=note.recipient_id, read_at__isnull=True
-            ).count()
-        _send(
-            topics.user_group(note.recipient_id),
-            {
-                "type": "notification.new",
-                "notification": {
-                    "id": note.pk,
-                    "kind": note.kind,
-                    "kind_label": str(note.kind_label),
-                    "subject": note.subject,
-                    "url": note.url,
-                    "created_at": note.created_at.isoformat(),
-                },
-                "unread": counts[note.recipient_id],
-            },
+        group = topics.user_group(note.recipient_id)
+        message = {
+            "type": "notification.new",
+            "group": group,
+            "notification": payload(note),
+            "unread": counts[note.recipient_id],
+        }
+        messages.append((group, message))
+    live.send(messages)
+
+
+def _push_count(person_id: int) -> None:
+    counts = _unread_counts([person_id])
+    group = topics.user_group(person_id)
+    message = {
+        "type": "notification.count",
+        "group": group,
+        "unread": counts[person_id],
+    }
+    live.send([(group, message)])
+
+
+# ---------------------------------------------------------------------------
+# Preferences
+
+
+@transaction.atomic
+def update_preferences(
+    *,
+    person,
+    email_modes: Mapping[str, str],
+    digest_time: datetime.time = DEFAULT_DIGEST_TIME,
+    quiet_from: datetime.time | None = None,
+    quiet_until: datetime.time | None = None,
+) -> None:
+    """Save how ``person`` wants notifications by e-mail.
+
+    Only choices that differ from the defaults are stored. Already scheduled e-mails
+    follow the new choices when they are sent (kinds turned off are left out; quiet
+    hours are honoured).
+    """
+    if (quiet_from is None) != (quiet_until is None):
+        raise ValidationError(
+            _("メールを控える時間帯は、開始と終了の両方を指定してください。")
         )
+    if quiet_from is not None and quiet_from == quiet_until:
+        raise ValidationError(_("メールを控える時間帯の開始と終了が同じ時刻です。"))
+    modes = {}
+    for kind, mode in email_modes.items():
+        kind, mode = Kind(kind).value, EmailMode(mode).value
+        if mode != default_email(kind):
+            modes[kind] = mode
+    NotificationPreference.objects.update_or_create(
+        person=person,
+        defaults={
+            "digest_time": digest_time,
+            "quiet_from": quiet_from,
+            "quiet_until": quiet_until,
+        },
+    )
+    KindPreference.objects.filter(person=person).delete()
+    KindPreference.objects.bulk_create(
+        [
+            KindPreference(person=person, kind=kind, email=mode)
+            for kind, mode in modes.items()
+        ]
+    )
 
 
-_layer_failed = False
+@transaction.atomic
+def reset_preferences(*, person) -> None:
+    """Back to the defaults for every kind, the digest time and the quiet hours."""
+    KindPreference.objects.filter(person=person).delete()
+    NotificationPreference.objects.filter(person=person).delete()
 
 
-def _send(group: str, message: dict) -> None:
-    """Best effort: a channel layer that is down must never fail the request."""
-    global _layer_failed
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, message)
-    except Exception:
-        if not _layer_failed:
-            logger.exception("Channel layer unavailable; live updates paused.")
-        _layer_failed = True
-    else:
-        if _layer_failed:
-            logger.info("Channel layer reachable again; live updates resumed.")
-        _layer_failed = False
+# ---------------------------------------------------------------------------
+# Notices from a unit head to the unit (所属への連絡)
+
+
+@transaction.atomic
+def send_unit_notice(
+    *, sender, unit, subject: str, body: str = "", url: str = ""
+) -> list[Notification]:
+    """Notify everyone in ``unit`` and the units below it, from its head.
+
+    Only someone heading the unit (or a unit above it) today may send; raises
+    PermissionDenied otherwise.
+    """
+    if not notices.can_send_notice(sender, unit):
+        raise PermissionDenied(_("この所属に連絡を送る権限がありません。"))
+    subject = subject.strip()
+    if not subject:
+        raise ValidationError(_("件名を入力してください。"))
+    return notify(
+        recipients=notices.notice_recipients(unit),
+        kind=Kind.UNIT_NOTICE,
+        subject=subject,
+        body=body.strip(),
+        url=url,
+        actor=sender,
+    )

@@ -5,6 +5,10 @@ from . import views
 app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
+    path("count/", views.unread_json, name="count"),
     path("read-all/", views.mark_all_read, name="read_all"),
     path("<int:pk>/open/", views.open_notification, name="open"),
+    path("<int:pk>/read/", views.mark_read, name="read"),
+    path("settings/", views.preferences_view, name="preferences"),
+    path("send/", views.send_notice, name="send_notice"),
 ]

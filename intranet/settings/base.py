@@ -144,6 +144,9 @@ TASKS = {
 
 AUTH_USER_MODEL = "directory.Person"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# LDAP login first (when LDAP_URIS is set); local accounts keep Django passwords.
+AUTHENTICATION_BACKENDS.insert(0, "directory.ldap.auth.LdapBackend")
+LOGIN_THROTTLE = env.login_throttle()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -226,6 +229,22 @@ LOGGING = {
     },
 }
 
+# Notifications: immediate e-mails wait this long so that a burst about one document
+# goes out as one e-mail (seconds).
+NOTIFICATION_EMAIL_DELAY = env.integer("NOTIFICATION_EMAIL_DELAY", 120, minimum=0)
+# A Redis that is down or unreachable must not hold a request or a socket for long.
+if REDIS_URL:
+    CHANNEL_LAYERS["default"]["CONFIG"]["hosts"] = [
+        {
+            "address": REDIS_URL,
+            "socket_connect_timeout": 2,
+            "socket_timeout": 5,
+            "health_check_interval": 30,
+        }
+    ]
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 2, "socket_timeout": 2}
+    )
 # Electronic approvals: attachments live outside MEDIA_ROOT, served only through a view
 # that checks who may see the document; the PDF embeds a TrueType Japanese font.
 APPROVALS = env.approvals()

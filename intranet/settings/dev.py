@@ -20,3 +20,5 @@ def _dev_secret_key() -> str:
 SECRET_KEY = env.secret("SECRET_KEY") or _dev_secret_key()
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 SERVE_STATIC = env.flag("SERVE_STATIC", True)
+# A newcomer running `make run` sees the e-mails on the console within seconds.
+NOTIFICATION_EMAIL_DELAY = env.integer("NOTIFICATION_EMAIL_DELAY", 15, minimum=0)

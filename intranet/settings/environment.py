@@ -189,6 +189,11 @@ def ldap() -> dict:
     preset = text("LDAP_PRESET", "openldap")
     if preset not in {"openldap", "ad"}:
         raise ConfigurationError(f"LDAP_PRESET={preset!r} must be openldap or ad.")
+    units_from = text("LDAP_UNITS_FROM", "department" if preset == "ad" else "ou")
+    if units_from not in {"ou", "department"}:
+        raise ConfigurationError(
+            f"LDAP_UNITS_FROM={units_from!r} must be ou or department."
+        )
     tls = text("LDAP_TLS", "starttls")
     if tls not in {"starttls", "ldaps", "none"}:
         raise ConfigurationError(f"LDAP_TLS={tls!r} must be starttls, ldaps or none.")
@@ -210,6 +215,17 @@ def ldap() -> dict:
         "PAGE_SIZE": integer("LDAP_PAGE_SIZE", 500, minimum=1),
         "DEACTIVATE_MAX_PERCENT": integer("LDAP_DEACTIVATE_MAX_PERCENT", 5, minimum=0),
         "DEACTIVATE_MAX_COUNT": integer("LDAP_DEACTIVATE_MAX_COUNT", 500, minimum=0),
+        "UNITS_FROM": units_from,
+        "OVERLAP_SECONDS": integer("LDAP_OVERLAP_SECONDS", 120, minimum=0),
+    }
+
+
+def login_throttle() -> dict:
+    """Failed logins allowed per account and per address within the window."""
+    return {
+        "PER_ACCOUNT": integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, minimum=1),
+        "PER_ADDRESS": integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1),
+        "WINDOW_MINUTES": integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1),
     }
 
 

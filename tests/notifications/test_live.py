@@ -1,18 +1,22 @@
-"""Notifications reach the recipient's open sockets (in-memory channel layer)."""
+"""Notifications reach the recipient's open sockets (in-memory channel layer).
+
+The sockets are driven through Channels' WebsocketCommunicator with the user set in
+the scope, as the session middleware would; tests against real server processes and
+Redis are in test_servers.py.
+"""
 
 import pytest
-from channels.layers import get_channel_layer
+from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
-from django.test import override_settings
 
 from intranet.notifications import services, topics
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import Notification
 from intranet.routing import websocket_urlpatterns
 
-IN_MEMORY = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+pytestmark = pytest.mark.usefixtures("in_memory_layer")
 
 
 def socket_for(user, path="/ws/notifications/"):
@@ -21,66 +25,128 @@ def socket_for(user, path="/ws/notifications/"):
     return communicator
 
 
-@pytest.fixture(autouse=True)
-def in_memory_layer():
-    with override_settings(CHANNEL_LAYERS=IN_MEMORY):
-        from channels.layers import channel_layers
-
-        channel_layers.backends.clear()
-        yield
-        channel_layers.backends.clear()
+async def open_bell(user):
+    """A connected notification socket, past its greeting (the unread count)."""
+    communicator = socket_for(user)
+    connected, _code = await communicator.connect()
+    assert connected
+    greeting = await communicator.receive_json_from(timeout=5)
+    assert greeting["type"] == "count"
+    return communicator, greeting["unread"]
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_anonymous_socket_is_refused():
-    communicator = socket_for(AnonymousUser())
-    connected, code = await communicator.connect()
-    assert not connected
-    assert code == 4401
+@pytest.mark.parametrize("path", ["/ws/notifications/", "/ws/topics/"])
+async def test_anonymous_socket_is_refused(path):
+    communicator = socket_for(AnonymousUser(), path)
+    assert await communicator.connect() == (False, 4401)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_deactivated_person_is_refused(applicant):
+    applicant.is_active = False
+    communicator = socket_for(applicant)
+    assert await communicator.connect() == (False, 4401)
 
 
 @pytest.mark.django_db(transaction=True)
 async def test_notification_arrives_on_the_recipients_socket(applicant, kakaricho):
-    from asgiref.sync import sync_to_async
-
-    communicator = socket_for(kakaricho)
-    connected, _code = await communicator.connect()
-    assert connected
+    communicator, unread = await open_bell(kakaricho)
+    assert unread == 0
 
     await sync_to_async(services.notify)(
         recipients=[kakaricho],
         kind=Kind.TASK_ASSIGNED,
         subject="決裁依頼: 備品購入について",
+        body="ノートパソコン3台の購入について、決裁をお願いします。",
         url="/approvals/1/",
         actor=applicant,
     )
     message = await communicator.receive_json_from(timeout=5)
     assert message["type"] == "notification"
-    assert message["notification"]["subject"] == "決裁依頼: 備品購入について"
     assert message["unread"] == 1
+    note = message["notification"]
+    assert note["subject"] == "決裁依頼: 備品購入について"
+    assert note["kind"] == "task_assigned"
+    assert note["kind_label"] == "決裁依頼"
+    assert note["actor"] == "佐藤 花子"
+    assert note["url"] == "/approvals/1/"
+    assert note["body"].startswith("ノートパソコン3台")
     await communicator.disconnect()
 
 
-@pytest.mark.django_db
-def test_notify_skips_the_actor_duplicates_and_inactive_people(
-    applicant, kakaricho, kacho
-):
-    kacho.is_active = False
-    kacho.save()
-    rows = services.notify(
-        recipients=[kakaricho, kakaricho, applicant, kacho],
-        kind=Kind.TASK_ASSIGNED,
-        subject="x",
-        actor=applicant,
+@pytest.mark.django_db(transaction=True)
+async def test_only_the_recipient_hears_it(applicant, kakaricho, kacho):
+    theirs, _ = await open_bell(kakaricho)
+    others, _ = await open_bell(kacho)
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.TASK_ASSIGNED, subject="x", actor=applicant
     )
-    assert [row.recipient for row in rows] == [kakaricho]
-    assert Notification.objects.count() == 1
+    assert (await theirs.receive_json_from(timeout=5))["type"] == "notification"
+    assert await others.receive_nothing(timeout=0.2)
+    await theirs.disconnect()
+    await others.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_greeting_carries_the_current_unread_count(applicant, kakaricho):
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="a", email=False
+    )
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="b", email=False
+    )
+    communicator, unread = await open_bell(kakaricho)
+    assert unread == 2
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_reading_in_one_tab_updates_the_count_in_the_others(kakaricho):
+    notes = await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="a", email=False
+    )
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="b", email=False
+    )
+    other_tab, unread = await open_bell(kakaricho)
+    assert unread == 2
+
+    await sync_to_async(services.mark_read)(
+        user=kakaricho, notification_ids=[notes[0].pk]
+    )
+    assert await other_tab.receive_json_from(timeout=5) == {
+        "type": "count",
+        "unread": 1,
+    }
+    await sync_to_async(services.mark_read)(user=kakaricho)
+    assert await other_tab.receive_json_from(timeout=5) == {
+        "type": "count",
+        "unread": 0,
+    }
+    await other_tab.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_nothing_is_pushed_when_the_transaction_rolls_back(kakaricho):
+    communicator, _ = await open_bell(kakaricho)
+
+    def notify_then_fail():
+        from django.db import transaction
+
+        with transaction.atomic():
+            services.notify(recipients=[kakaricho], kind=Kind.SYSTEM, subject="x")
+            transaction.set_rollback(True)
+
+    await sync_to_async(notify_then_fail)()
+    assert await communicator.receive_nothing(timeout=0.2)
+    assert await Notification.objects.acount() == 0
+    await communicator.disconnect()
 
 
 @pytest.mark.django_db(transaction=True)
 async def test_topic_subscription_is_checked(applicant, stranger):
     topics.register("testdoc", lambda user, key: user.username == "sato")
-    layer = get_channel_layer()
 
     allowed = socket_for(applicant, "/ws/topics/")
     assert (await allowed.connect())[0]
@@ -96,10 +162,13 @@ async def test_topic_subscription_is_checked(applicant, stranger):
     assert (await denied.receive_json_from(timeout=5))["type"] == "denied"
     await denied.send_json_to({"subscribe": "unknown:1"})
     assert (await denied.receive_json_from(timeout=5))["type"] == "denied"
+    await denied.send_json_to({"subscribe": "no spaces allowed"})
+    assert (await denied.receive_json_from(timeout=5))["type"] == "denied"
+    await denied.send_json_to(["not", "an", "object"])
+    assert (await denied.receive_json_from(timeout=5))["type"] == "error"
 
-    await layer.group_send(
-        topics.group_name("testdoc:7"),
-        {"type": "topic.event", "topic": "testdoc:7", "event": {"status": "decided"}},
+    await sync_to_async(services.publish)(
+        topic="testdoc:7", event={"status": "decided"}
     )
     event = await allowed.receive_json_from(timeout=5)
     assert event == {
@@ -110,3 +179,83 @@ async def test_topic_subscription_is_checked(applicant, stranger):
     assert await denied.receive_nothing(timeout=0.2)
     await allowed.disconnect()
     await denied.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_publish_reaches_followers_after_commit_and_unsubscribe_stops_it(
+    applicant,
+):
+    topics.register("testfloor", lambda user, key: True)
+    follower = socket_for(applicant, "/ws/topics/")
+    assert (await follower.connect())[0]
+    await follower.send_json_to({"subscribe": "testfloor:3"})
+    assert (await follower.receive_json_from(timeout=5))["type"] == "subscribed"
+
+    await sync_to_async(services.publish)(
+        topic="testfloor:3", event={"desk": "3-12", "state": "booked"}
+    )
+    assert await follower.receive_json_from(timeout=5) == {
+        "type": "event",
+        "topic": "testfloor:3",
+        "event": {"desk": "3-12", "state": "booked"},
+    }
+
+    await follower.send_json_to({"unsubscribe": "testfloor:3"})
+    assert (await follower.receive_json_from(timeout=5))["type"] == "unsubscribed"
+    await sync_to_async(services.publish)(topic="testfloor:3", event={"x": 1})
+    assert await follower.receive_nothing(timeout=0.2)
+    await follower.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_one_group_membership_per_process_whatever_the_number_of_tabs(
+    kakaricho,
+):
+    from intranet.notifications import fanout
+    from intranet.notifications.consumers import render
+
+    first, _ = await open_bell(kakaricho)
+    second, _ = await open_bell(kakaricho)
+    hub = fanout.hub_for_this_loop(render)
+    assert len(hub.followers[topics.user_group(kakaricho.pk)]) == 2
+
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="x", email=False
+    )
+    assert (await first.receive_json_from(timeout=5))["type"] == "notification"
+    assert (await second.receive_json_from(timeout=5))["type"] == "notification"
+
+    await first.disconnect()
+    assert len(hub.followers[topics.user_group(kakaricho.pk)]) == 1
+    await sync_to_async(services.notify)(
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="y", email=False
+    )
+    assert (await second.receive_json_from(timeout=5))["notification"]["subject"] == "y"
+    await second.disconnect()
+    assert topics.user_group(kakaricho.pk) not in hub.followers
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_browser_that_stops_reading_is_disconnected(applicant):
+    from intranet.notifications import fanout
+    from intranet.notifications.consumers import MAX_BACKLOG, TOO_SLOW, render
+
+    topics.register("testfloor", lambda user, key: True)
+    follower = socket_for(applicant, "/ws/topics/")
+    assert (await follower.connect())[0]
+    await follower.send_json_to({"subscribe": "testfloor:9"})
+    assert (await follower.receive_json_from(timeout=5))["type"] == "subscribed"
+
+    hub = fanout.hub_for_this_loop(render)
+    group, message = services.topic_message("testfloor:9", {"n": 0})
+    # Far more than it can take without the event loop ever letting it write.
+    for _ in range(MAX_BACKLOG + 50):
+        hub.deliver(group, message)
+    received = 0
+    while True:
+        output = await follower.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            break
+        received += 1
+    assert output["code"] == TOO_SLOW
+    assert received == MAX_BACKLOG

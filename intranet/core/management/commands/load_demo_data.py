@@ -14,6 +14,7 @@ from django.db import transaction
 LOADERS = [
     "directory.demo",
     "intranet.home.demo",
+    "intranet.notifications.demo",
     "workflows.demo",
 ]
 

@@ -352,3 +352,32 @@ def test_a_vacant_first_step_is_recorded_after_the_submission(draft, office, app
         LedgerEntry.Action.ROUTE_BLOCKED,
     ]
     assert RouteStep.objects.get(document=document, position=1).status == "blocked"
+
+
+def test_circulation_before_the_decision_runs_alongside(
+    rules, office, applicant, kakaricho, kacho, auditor
+):
+    from workflows.models import RuleCirculation
+
+    RuleCirculation.objects.create(
+        rule=rules.general_rule,
+        unit=office.units.kansa,
+        post=office.posts.kacho,
+        timing=RuleCirculation.Timing.BEFORE,
+    )
+    document = services.submit(
+        document=services.create_draft(
+            applicant=applicant, title="事前供覧", document_type=rules.general
+        ),
+        by=applicant,
+    )
+    reading = active_step(document, RouteStep.Kind.CIRCULATION)
+    assert reading.assignee == auditor
+    # Not blocking: the route goes on while the acknowledgement is still open.
+    services.approve(step=active_step(document, RouteStep.Kind.APPROVAL), by=kakaricho)
+    services.approve(step=active_step(document, RouteStep.Kind.DECISION), by=kacho)
+    document.refresh_from_db()
+    assert document.state == Document.State.DECIDED
+    services.acknowledge(step=reading, by=auditor)
+    document.refresh_from_db()
+    assert document.process.status == STATUS.DONE

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,17 +100,33 @@ def find_rule(
     day = day or timezone.localdate()
     if document_type.requires_amount and amount is None:
         raise RouteError(_("この文書分類では金額の入力が必要です。"))
-    rulebook = rulebook or RuleBook.objects.in_force(day)
-    if rulebook is None:
-        raise RouteError(
-            _("施行中の専決規程がありません。文書管理担当者に連絡してください。")
-        )
-    rules = (
-        DelegationRule.objects.filter(rulebook=rulebook, document_type=document_type)
-        .select_related("decider_post", "rulebook")
-        .order_by("amount_from")
+    rules = DelegationRule.objects.filter(document_type=document_type).select_related(
+        "decider_post", "rulebook"
     )
-    for rule in rules:
+    if rulebook is None:
+        # The version in force (latest 施行日 up to ``day``), in the same query.
+        in_force = (
+            RuleBook.objects.published()
+            .filter(valid_from__lte=day)
+            .order_by("-valid_from", "-number")
+            .values("pk")[:1]
+        )
+        candidates = list(
+            rules.filter(rulebook=Subquery(in_force)).order_by("amount_from")
+        )
+        if candidates:
+            rulebook = candidates[0].rulebook
+        else:
+            rulebook = RuleBook.objects.in_force(day)
+            if rulebook is None:
+                raise RouteError(
+                    _(
+                        "施行中の専決規程がありません。文書管理担当者に連絡してください。"
+                    )
+                )
+    else:
+        candidates = list(rules.filter(rulebook=rulebook).order_by("amount_from"))
+    for rule in candidates:
         if rule.covers(amount):
             return rule
     raise RouteError(

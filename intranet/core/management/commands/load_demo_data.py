@@ -15,6 +15,7 @@ LOADERS = [
     "directory.demo",
     "intranet.home.demo",
     "intranet.notifications.demo",
+    "spaces.demo",
     "workflows.demo",
 ]
 

@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("電子決裁")
+
+    def ready(self):
+        from intranet.notifications import topics
+
+        from .access import can_view_document
+        from .permissions import grant_admin_permissions
+
+        def may_follow(user, key: str) -> bool:
+            return key.isdigit() and can_view_document(user, int(key))
+
+        topics.register("document", may_follow)
+        post_migrate.connect(grant_admin_permissions, sender=self)

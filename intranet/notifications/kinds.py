@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     TASK_REMINDER = "task_reminder", _("処理期限の事前通知")
     POST_REVIEW = "post_review", _("後閲依頼")
     CIRCULATION = "circulation", _("供覧・回覧")
+    ROUTE_BLOCKED = "route_blocked", _("決裁ルートの停止（在任者なし）")
     # Spaces (座席・会議室)
     BOOKING_CONFIRMED = "booking_confirmed", _("予約確定")
     BOOKING_CANCELLED = "booking_cancelled", _("予約取消")

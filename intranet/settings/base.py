@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "viewflow",
+    "viewflow.workflow",  # the approval engine's process and task tables
     "channels",
     "django_tasks",
     "django_tasks_db",
@@ -244,3 +245,6 @@ if REDIS_URL:
     CACHES["default"].setdefault("OPTIONS", {}).update(
         {"socket_connect_timeout": 2, "socket_timeout": 2}
     )
+# Electronic approvals: attachments live outside MEDIA_ROOT, served only through a view
+# that checks who may see the document; the PDF embeds a TrueType Japanese font.
+APPROVALS = env.approvals()

@@ -227,3 +227,27 @@ def login_throttle() -> dict:
         "PER_ADDRESS": integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1),
         "WINDOW_MINUTES": integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1),
     }
+
+
+def approvals() -> dict:
+    """Settings of the electronic approvals (workflows/): private files and the PDF font."""
+    files_root = Path(
+        text("APPROVAL_FILES_ROOT", str(VAR_DIR / "private" / "approvals"))
+    )
+    if not files_root.is_absolute():
+        files_root = BASE_DIR / files_root
+    media_root = Path(text("MEDIA_ROOT", str(VAR_DIR / "media"))).resolve()
+    resolved = files_root.resolve()
+    if resolved == media_root or media_root in resolved.parents:
+        raise ConfigurationError(
+            f"APPROVAL_FILES_ROOT={str(files_root)!r} must not be inside MEDIA_ROOT "
+            "(attachments are served only after a permission check)."
+        )
+    return {
+        "FILES_ROOT": str(files_root),
+        "ATTACHMENT_MAX_MB": integer("APPROVAL_ATTACHMENT_MAX_MB", 20, minimum=1),
+        "PDF_FONT": text(
+            "APPROVAL_PDF_FONT",
+            "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+        ),
+    }

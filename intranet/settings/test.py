@@ -14,3 +14,4 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 # A file, not ":memory:", so that ASGI server processes started by the tests share it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+APPROVALS = {**APPROVALS, "FILES_ROOT": str(VAR_DIR / "test-private" / "approvals")}  # noqa: F405

@@ -16,6 +16,7 @@ LOADERS = [
     "intranet.home.demo",
     "intranet.notifications.demo",
     "spaces.demo",
+    "workflows.demo",
 ]
 
 

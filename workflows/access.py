@@ -1,0 +1,131 @@
+"""Who may see a document, and in what capacity someone may act on a step.
+
+Every URL that shows anything of a document (page, attachment, PDF, export, live
+topic) goes through ``visible_documents_for`` / ``can_view_document``; nothing else
+decides visibility. A document is visible to:
+
+- its applicant and its filer (代理起案),
+- the people on its route: past, current and future steps, and whoever acted,
+- the active delegates (代理承認・代決者) of route people — not for 秘 documents,
+- its 供覧 recipients — not for 秘 documents,
+- auditors (the AUDITORS role).
+
+Drafts are visible to the applicant and filer only. Administrators of the approval
+system (APPROVAL_ADMINS) manage stuck steps from a list of metadata; they do not read
+documents they are not otherwise entitled to.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from directory import roles
+
+from .models import Delegation, Document, Participant, RouteStep
+
+AUTHOR_ROLES = (Participant.Role.APPLICANT, Participant.Role.FILER)
+CONFIDENTIAL_ROLES = (*AUTHOR_ROLES, Participant.Role.ROUTE)
+
+
+def is_auditor(user) -> bool:
+    return roles.has_role(user, roles.AUDITORS)
+
+
+def is_approval_admin(user) -> bool:
+    return roles.has_role(user, roles.APPROVAL_ADMINS)
+
+
+def visible_documents_for(user, day: datetime.date | None = None) -> QuerySet[Document]:
+    """Every document ``user`` may see (a queryset: filter and slice it further)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Document.objects.none()
+    submitted = ~Q(state=Document.State.DRAFT)
+    authors = Q(applicant_id=user.pk) | Q(filer_id=user.pk)
+    if is_auditor(user):
+        return Document.objects.filter(submitted | authors)
+    day = day or timezone.localdate()
+    own = Participant.objects.filter(document_id=OuterRef("pk"), person_id=user.pk)
+    principals = Delegation.objects.active(day).filter(delegate_id=user.pk)
+    through_principal = Participant.objects.filter(
+        document_id=OuterRef("pk"),
+        role=Participant.Role.ROUTE,
+        person_id__in=principals.values("principal_id"),
+    )
+    return Document.objects.filter(
+        authors
+        | (
+            submitted
+            & (
+                Exists(own.filter(role__in=CONFIDENTIAL_ROLES))
+                | Q(confidential=False)
+                & (
+                    Exists(own.filter(role=Participant.Role.CIRCULATION))
+                    | Exists(through_principal)
+                )
+            )
+        )
+    )
+
+
+def can_view_document(user, document: Document | int) -> bool:
+    pk = document if isinstance(document, int) else document.pk
+    return visible_documents_for(user).filter(pk=pk).exists()
+
+
+def can_edit_document(user, document: Document) -> bool:
+    return document.is_editable and user.pk in (
+        document.applicant_id,
+        document.filer_id,
+    )
+
+
+def is_author(user, document: Document) -> bool:
+    return user.pk in (document.applicant_id, document.filer_id)
+
+
+def active_delegations(user, day: datetime.date | None = None):
+    return list(
+        Delegation.objects.active(day or timezone.localdate()).filter(
+            delegate_id=user.pk
+        )
+    )
+
+
+def capacity_for(
+    user,
+    step: RouteStep,
+    *,
+    day: datetime.date | None = None,
+    delegations: list[Delegation] | None = None,
+    absent: set[int] | None = None,
+) -> RouteStep.Capacity | None:
+    """In what capacity ``user`` may act on the open ``step`` today, or None.
+
+    SELF for the assignee; PROXY for an active 代理承認 delegate of the assignee;
+    DEPUTY for a registered 代決者 of the decider when the decider is absent today
+    (only on the decision step; a 後閲 task follows). Delegates never act on 秘
+    documents (they may not see them).
+    """
+    if step.status != RouteStep.Status.ACTIVE or step.assignee_id is None:
+        return None
+    if step.assignee_id == user.pk:
+        return RouteStep.Capacity.SELF
+    if step.kind not in RouteStep.MAIN_KINDS or step.document.confidential:
+        return None
+    day = day or timezone.localdate()
+    if delegations is None:
+        delegations = active_delegations(user, day)
+    kinds = {d.kind for d in delegations if d.principal_id == step.assignee_id}
+    if Delegation.Kind.PROXY in kinds:
+        return RouteStep.Capacity.PROXY
+    if Delegation.Kind.DEPUTY in kinds and step.kind == RouteStep.Kind.DECISION:
+        if absent is None:
+            is_absent = step.assignee.is_absent_on(day)
+        else:
+            is_absent = step.assignee_id in absent
+        if is_absent:
+            return RouteStep.Capacity.DEPUTY
+    return None

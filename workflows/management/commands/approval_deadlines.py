@@ -1,0 +1,26 @@
+"""Send reminders before due dates and escalate overdue approval steps (run daily)."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from workflows.services import process_deadlines
+
+
+class Command(BaseCommand):
+    help = "Remind approvers before the due date; escalate overdue steps to superiors."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--date", help="run as of this day (YYYY-MM-DD), for catch-up"
+        )
+
+    def handle(self, *args, **options):
+        day = None
+        if options["date"]:
+            try:
+                day = datetime.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError("--date must be YYYY-MM-DD") from None
+        run = process_deadlines(today=day)
+        self.stdout.write(f"reminded {run.reminded}, escalated {run.escalated}")

@@ -1,0 +1,195 @@
+"""What the approval engine tells people, through the notification service only.
+
+``notify`` stores rows now and pushes them after the commit, so calling these inside
+a service's transaction is safe: a rolled-back action notifies nobody.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory import roles
+from directory.models import Person
+from intranet.notifications.kinds import Kind
+from intranet.notifications.services import notify, publish
+
+from .models import Delegation, Document, RouteStep
+
+
+def _title(document: Document) -> str:
+    return (
+        _("（秘）%(title)s") % {"title": document.title}
+        if document.confidential
+        else document.title
+    )
+
+
+def _group_key(document: Document) -> str:
+    return f"document:{document.pk}"
+
+
+def proxies_of(person_ids, day=None) -> list[Person]:
+    """Active 代理承認 delegates of these people: they see the same tasks."""
+    return list(
+        Person.objects.filter(
+            pk__in=Delegation.objects.active(day or timezone.localdate())
+            .filter(principal_id__in=person_ids, kind=Delegation.Kind.PROXY)
+            .values("delegate_id"),
+            is_active=True,
+        )
+    )
+
+
+def task_assigned(step: RouteStep) -> None:
+    document = step.document
+    kind, subject = {
+        RouteStep.Kind.CIRCULATION: (Kind.CIRCULATION, _("供覧: %(title)s")),
+        RouteStep.Kind.POST_REVIEW: (Kind.POST_REVIEW, _("後閲のお願い: %(title)s")),
+        RouteStep.Kind.CONSULTATION: (Kind.TASK_ASSIGNED, _("合議のお願い: %(title)s")),
+        RouteStep.Kind.DECISION: (Kind.TASK_ASSIGNED, _("決裁のお願い: %(title)s")),
+    }.get(RouteStep.Kind(step.kind), (Kind.TASK_ASSIGNED, _("回議のお願い: %(title)s")))
+    body = _("起案者: %(applicant)s　段階: %(step)s") % {
+        "applicant": document.applicant,
+        "step": step.label,
+    }
+    if step.due_date:
+        body += "　" + _("処理期限: %(due)s") % {
+            "due": step.due_date.strftime("%Y/%m/%d")
+        }
+    recipients = [step.assignee]
+    if step.kind in RouteStep.MAIN_KINDS:
+        recipients += proxies_of([step.assignee_id])
+    notify(
+        recipients=recipients,
+        kind=kind,
+        subject=subject % {"title": _title(document)},
+        body=body,
+        url=document.get_absolute_url(),
+        group_key=_group_key(document),
+    )
+
+
+def route_blocked(step: RouteStep, error) -> None:
+    admins = Person.objects.filter(
+        groups__name=roles.APPROVAL_ADMINS, is_active=True
+    ).distinct()
+    notify(
+        recipients=admins,
+        kind=Kind.ROUTE_BLOCKED,
+        subject=_("在任者がいないため決裁ルートが止まっています: %(step)s")
+        % {"step": step.label},
+        body=_(
+            "文書ID %(id)s「%(title)s」の「%(step)s」（%(unit)s）に在任者がいません。"
+            "担当者を指定するか、職員名簿を確認してください。"
+        )
+        % {
+            "id": step.document_id,
+            "title": _title(step.document),
+            "step": step.label,
+            "unit": step.unit,
+        },
+        url="/approvals/admin/",
+        group_key=_group_key(step.document),
+    )
+
+
+def returned(document: Document, *, to: list[Person], by: Person, comment: str) -> None:
+    notify(
+        recipients=to,
+        kind=Kind.DOCUMENT_RETURNED,
+        subject=_("差戻し: %(title)s") % {"title": _title(document)},
+        body=comment,
+        url=document.get_absolute_url(),
+        actor=by,
+        group_key=_group_key(document),
+    )
+
+
+def decided(document: Document, *, by: Person, recipients: list[Person]) -> None:
+    notify(
+        recipients=recipients,
+        kind=Kind.DOCUMENT_DECIDED,
+        subject=_("決裁されました: %(title)s（%(number)s）")
+        % {"title": _title(document), "number": document.number_label},
+        url=document.get_absolute_url(),
+        actor=by,
+        group_key=_group_key(document),
+    )
+
+
+def rejected(document: Document, *, by: Person, comment: str, recipients) -> None:
+    notify(
+        recipients=recipients,
+        kind=Kind.DOCUMENT_REJECTED,
+        subject=_("却下されました: %(title)s") % {"title": _title(document)},
+        body=comment,
+        url=document.get_absolute_url(),
+        actor=by,
+        group_key=_group_key(document),
+    )
+
+
+def withdrawn(document: Document, *, by: Person, recipients, pulled_back=False) -> None:
+    subject = (
+        _("引き戻されました: %(title)s")
+        if pulled_back
+        else _("取り下げられました: %(title)s")
+    )
+    notify(
+        recipients=recipients,
+        kind=Kind.DOCUMENT_WITHDRAWN,
+        subject=subject % {"title": _title(document)},
+        url=document.get_absolute_url(),
+        actor=by,
+        group_key=_group_key(document),
+    )
+
+
+def reminder(step: RouteStep) -> None:
+    notify(
+        recipients=[step.assignee, *proxies_of([step.assignee_id])],
+        kind=Kind.TASK_REMINDER,
+        subject=_("処理期限が近づいています（%(due)s）: %(title)s")
+        % {"due": step.due_date.strftime("%m/%d"), "title": _title(step.document)},
+        url=step.document.get_absolute_url(),
+        group_key=_group_key(step.document),
+    )
+
+
+def overdue(step: RouteStep, *, superior: Person | None) -> None:
+    subject = _("処理期限を過ぎています（%(due)s）: %(title)s") % {
+        "due": step.due_date.strftime("%m/%d"),
+        "title": _title(step.document),
+    }
+    notify(
+        recipients=[step.assignee, *proxies_of([step.assignee_id])],
+        kind=Kind.TASK_OVERDUE,
+        subject=subject,
+        url=step.document.get_absolute_url(),
+        group_key=_group_key(step.document),
+    )
+    if superior is not None:
+        notify(
+            recipients=[superior],
+            kind=Kind.TASK_OVERDUE,
+            # The superior may not be allowed to see the document: no title here.
+            subject=_(
+                "処理期限を過ぎた案件があります: %(who)s「%(step)s」（文書ID %(id)s）"
+            )
+            % {"who": step.assignee, "step": step.label, "id": step.document_id},
+            url="/approvals/",
+            group_key=_group_key(step.document),
+        )
+
+
+def status_changed(document: Document) -> None:
+    """Tell open document pages (topic "document:<id>") that the document changed."""
+    publish(
+        topic=f"document:{document.pk}",
+        event={
+            "type": "document.changed",
+            "state": document.state,
+            "version": document.version,
+        },
+    )

@@ -1,0 +1,135 @@
+"""A small office with one of everything, owned by 佐藤 (the applicant).
+
+The crawl and the stored-XSS tests visit every page against this world: a draft and a
+submitted document with an attachment, a desk booking and a room booking waiting for
+approval, a notification, a presence period, a delegation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from directory import services as directory_services
+from directory.models import PresencePeriod
+from intranet.notifications import services as notification_services
+from intranet.notifications.kinds import Kind
+from spaces import services as spaces_services
+from spaces import slots
+from spaces.models import Booking
+from tests.spaces.conftest import business_day, facility_manager, make_campus
+from tests.workflows.conftest import draft, rules, submitted, zaisei
+from workflows import services as workflow_services
+from workflows.models import Delegation, RouteStep
+
+__all__ = ["draft", "facility_manager", "rules", "submitted", "zaisei"]
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def decide(document):
+    """Approve every step of ``document`` as its assignee until it is decided."""
+    while True:
+        step = (
+            RouteStep.objects.filter(
+                document=document, round=document.round, status=RouteStep.Status.ACTIVE
+            )
+            .select_related("assignee")
+            .first()
+        )
+        if step is None:
+            document.refresh_from_db()
+            return document
+        document = workflow_services.approve(step=step, by=step.assignee)
+
+
+def make_world(office, draft, *, title="庁内報の発行について", text=""):
+    """Build the world; ``text`` goes into every free-text field a person can fill."""
+    applicant = office.applicant
+    campus = make_campus(office)
+    body = f"<p>本文{text}</p>"
+    document = draft(title=title + text, body=body)
+    workflow_services.add_attachment(
+        document=document,
+        by=applicant,
+        upload=SimpleUploadedFile(
+            "資料.pdf", PDF_BYTES, content_type="application/pdf"
+        ),
+    )
+    document = workflow_services.submit(document=document, by=applicant)
+    step = RouteStep.objects.get(
+        document=document, round=document.round, status=RouteStep.Status.ACTIVE
+    )
+    decided = decide(
+        workflow_services.submit(
+            document=draft(title="決裁済みの文書" + text, body=body), by=applicant
+        )
+    )
+    a_draft = draft(title="下書きの文書" + text, body=body)
+    day = business_day(2)
+    desk_booking = spaces_services.book_desk(
+        desk=campus.desk,
+        person=applicant,
+        by=applicant,
+        day=day,
+        slot=slots.DeskSlot.DAY,
+    )
+    room_booking = spaces_services.book(
+        resource=campus.big_room,
+        person=applicant,
+        by=applicant,
+        starts_at=slots.at(day, datetime.time(10)),
+        ends_at=slots.at(day, datetime.time(11)),
+        title="打合せ" + text,
+    )
+    assert room_booking.status == Booking.Status.PENDING
+    presence = directory_services.set_presence(
+        person=applicant,
+        status=PresencePeriod.Status.TELEWORK,
+        start_date=day,
+        end_date=day,
+        by=applicant,
+        note="研修" + text,
+    )
+    [notification] = notification_services.notify(
+        recipients=[applicant],
+        kind=Kind.TASK_ASSIGNED,
+        subject="お知らせ" + text,
+        body="本文" + text,
+        url="/approvals/",
+        email=False,
+    )
+    delegation = workflow_services.create_delegation(
+        principal=applicant,
+        delegate=office.kakaricho,
+        kind=Delegation.Kind.PROXY,
+        start_date=day,
+        end_date=day,
+        by=applicant,
+        note="出張" + text,
+    )
+    token = spaces_services.issue_calendar_token(person=applicant)
+    return SimpleNamespace(
+        office=office,
+        campus=campus,
+        document=document,
+        attachment=document.attachments.get(),
+        step=step,
+        draft=a_draft,
+        decided=decided,
+        desk_booking=desk_booking,
+        room_booking=room_booking,
+        presence=presence,
+        notification=notification,
+        delegation=delegation,
+        calendar_token=token,
+    )
+
+
+@pytest.fixture
+def world(office, home_page, draft, facility_manager, settings, tmp_path):
+    settings.APPROVALS = {**settings.APPROVALS, "FILES_ROOT": str(tmp_path / "files")}
+    return make_world(office, draft)

@@ -162,8 +162,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Counters and shared office PCs: closing the browser ends the session (no lasting
+# cookie), and a session lasts at most one working day from the login whatever the
+# browser keeps (the server-side expiry, SESSION_COOKIE_AGE).
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
-SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
 
 LANGUAGE_CODE = "ja"

@@ -49,7 +49,18 @@ def test_wrong_password_gives_the_usual_message(client, synced):
 
 @pytest.mark.parametrize(
     "username",
-    ["*", "*)(uid=*", "sato)(|(uid=*", "*)(objectClass=*))(|(uid=*", "sato\\", "s*"],
+    [
+        "*",
+        "*)(uid=*",
+        "sato)(|(uid=*",
+        "admin)(|(uid=*",
+        "*)(objectClass=*))(|(uid=*",
+        "sato)(userPassword=*",
+        "sato\\",
+        "sato\x00",
+        "s*",
+        "uid=sato,ou=shomu-kakari",
+    ],
 )
 def test_filter_injection_finds_nobody(client, synced, username):
     for password in ("demo", "*"):

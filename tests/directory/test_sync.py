@@ -304,3 +304,29 @@ def test_the_background_task_skips_while_a_run_holds_the_lock(
     result = sync_directory_task.enqueue(full=True)
     assert result.return_value["status"] == "succeeded"
     assert Person.objects.count() == PEOPLE
+
+
+def test_escaped_characters_in_dns_keep_people_in_their_unit(slapd, use_ldap, posts):
+    """A comma, plus or quote inside an RDN value is escaped in the DN: the sync
+    must find the parent by the parsed DN, never by splitting on commas."""
+    somu_ka = f"ou=somu-ka,ou=somu-bu,ou=ward,{SUFFIX}"
+    annex = f"ou=annex\\, 1f\\+2f,{somu_ka}"
+    slapd.modify(
+        f"dn: {annex}\nchangetype: add\nobjectClass: organizationalUnit\n"
+        "objectClass: extensibleObject\nou: annex, 1f+2f\ndisplayName: 別館分室\n"
+        "businessCategory: unit\n\n"
+        f"dn: uid=yoshida,{annex}\nchangetype: add\nobjectClass: inetOrgPerson\n"
+        "uid: yoshida\ncn: Ken Yoshida\nsn: Yoshida\nsn;lang-ja: 吉田\n"
+        "givenName;lang-ja: 健\ntitle: 主事\nuserPassword: demo\n"
+    )
+    use_ldap(slapd)
+    result = run_sync(full=True)
+    assert result.ok, result.message
+    yoshida = Person.objects.get(username="yoshida")
+    unit = Membership.objects.get(person=yoshida).unit
+    assert unit.name == "別館分室"
+    assert unit.parent.name == "総務課"
+    # Nobody landed in a unit made up from half a DN.
+    assert not OrgUnit.objects.filter(name__in=["1f", "1f+2f", "annex"]).exists()
+    assert run_sync(full=True).ok  # a second run finds nothing to change
+    assert Membership.objects.get(person=yoshida).unit == unit

@@ -110,9 +110,7 @@ def test_the_session_cookie_ends_with_the_browser(client, office, home_page):
     assert cookie["httponly"]
 
 
-def test_a_session_lasts_at_most_a_working_day_on_the_server(
-    client, office, home_page
-):
+def test_a_session_lasts_at_most_a_working_day_on_the_server(client, office, home_page):
     log_in(client, "sato", PASSWORD)
     session = Session.objects.get(session_key=client.session.session_key)
     lifetime = session.expire_date - timezone.now()

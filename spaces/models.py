@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .uploads import validate_plan_file
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
@@ -116,7 +118,10 @@ class Floor(models.Model):
         _("平面図"),
         upload_to="spaces/plans/",
         blank=True,
-        validators=[FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp"])],
+        validators=[
+            FileExtensionValidator(["svg", "png", "jpg", "jpeg", "webp"]),
+            validate_plan_file,
+        ],
         help_text=_(
             "SVG または画像。座席の位置は下の座標（平面図の単位）で指定します。"
         ),

@@ -91,6 +91,10 @@ class PresenceForm(forms.Form):
         return data
 
 
+# Pillow's format name → the extensions a photo of that format may have.
+PHOTO_FORMATS = {"JPEG": ("jpg", "jpeg"), "PNG": ("png",)}
+
+
 class PhotoForm(forms.Form):
     photo = forms.ImageField(label=_("写真"))
 
@@ -98,4 +102,9 @@ class PhotoForm(forms.Form):
         photo = self.cleaned_data["photo"]
         if photo.size > 5 * 1024 * 1024:
             raise ValidationError(_("写真は 5 MB 以下にしてください。"))
+        # Pillow read the bytes: the format is what the file is, whatever its name.
+        kind = PHOTO_FORMATS.get(getattr(photo.image, "format", None))
+        extension = photo.name.rsplit(".", 1)[-1].lower() if "." in photo.name else ""
+        if kind is None or extension not in kind:
+            raise ValidationError(_("写真は JPEG か PNG のファイルを選んでください。"))
         return photo

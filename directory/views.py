@@ -145,7 +145,15 @@ def photo(request, pk: int):
         handle = person.photo.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle)
+    # Shown in <img> only: a download if opened directly, with the type the upload
+    # check established (JPEG or PNG), never sniffed (X-Content-Type-Options).
+    extension = person.photo.name.rsplit(".", 1)[-1].lower()
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{person.pk}.{extension}",
+        content_type="image/png" if extension == "png" else "image/jpeg",
+    )
     response["Cache-Control"] = "private, max-age=3600"
     return response
 

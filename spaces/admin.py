@@ -127,8 +127,18 @@ class ResourceAdminBase(admin.ModelAdmin):
 
     @admin.action(description=_("QRコード・表示端末のURLを再発行する"))
     def renew_tokens(self, request, queryset):
+        # The admin's history names the fields as the change form would.
+        renewed = [
+            str(Resource._meta.get_field(name).verbose_name)
+            for name in ("checkin_token", "display_token")
+        ]
         for resource in queryset:
             services.renew_resource_tokens(resource=resource, by=request.user)
+            self.log_change(
+                request,
+                resource,
+                [{"changed": {"fields": renewed}}],
+            )
         self.message_user(
             request,
             _("%(count)s件のURLを再発行しました。QRコードを印刷し直してください。")

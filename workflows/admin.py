@@ -159,6 +159,7 @@ class RuleBookAdmin(admin.ModelAdmin):
                         item.pk = None
                         item.rule = rule
                         item.save()
+                self.log_addition(request, copy, [{"added": {}}])
             messages.success(
                 request, _("第%(number)s版を作成しました。") % {"number": copy.number}
             )
@@ -171,6 +172,7 @@ class RuleBookAdmin(admin.ModelAdmin):
                 continue
             book.published_at = timezone.now()
             book.save(update_fields=["published_at"])
+            self.log_change(request, book, [{"changed": {"fields": ["published_at"]}}])
             messages.success(
                 request, _("第%(number)s版を公開しました。") % {"number": book.number}
             )

@@ -33,6 +33,7 @@ from ..models import (
     SyncRun,
     search_fields,
 )
+from ..signals import group_memberships_synced
 from .config import LdapConfig
 from .mapping import (
     PERSON_FIELDS,
@@ -954,22 +955,20 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
             valid_until=day
         )
     _insert(Membership, new_memberships)
-    # Group memberships.
+    # Group memberships (roles): written in bulk, then announced for the audit log.
     through = Person.groups.through
-    if plan.group_removes:
-        for group_id, key in plan.group_removes:
-            through.objects.filter(
-                group_id=group_id, person_id=_resolve(key, person_ids)
-            ).delete()
-    if plan.group_adds:
+    removed = [(g, _resolve(key, person_ids)) for g, key in plan.group_removes]
+    added = [(g, _resolve(key, person_ids)) for g, key in plan.group_adds]
+    for group_id, person_id in removed:
+        through.objects.filter(group_id=group_id, person_id=person_id).delete()
+    if added:
         through.objects.bulk_create(
-            [
-                through(group_id=group_id, person_id=_resolve(key, person_ids))
-                for group_id, key in plan.group_adds
-            ],
+            [through(group_id=g, person_id=p) for g, p in added],
             ignore_conflicts=True,
             batch_size=BATCH,
         )
+    if added or removed:
+        group_memberships_synced.send(sender=Person, added=added, removed=removed)
 
 
 def _insert(model, rows: list[dict], progress=None) -> None:

@@ -1,9 +1,12 @@
 """Who changed permissions: every group, permission and staff-flag change is recorded.
 
 The acting user comes from the current request (set by RequestContextMiddleware); changes
-made outside a request (the directory sync, a management command) are recorded with the
-source instead. Django admin actions are also in django.contrib.admin's LogEntry, CMS
-actions in Wagtail's log; this covers the rest, whoever made the change.
+made outside a request (a management command) are recorded with the source instead. The
+LDAP sync writes role-group memberships in bulk and announces them
+(``directory.signals.group_memberships_synced``): recorded with source "directory-sync".
+Django admin actions are also in django.contrib.admin's LogEntry (our custom admin
+actions log there too), CMS actions in Wagtail's log; this covers the rest, whoever made
+the change.
 """
 
 from __future__ import annotations
@@ -74,9 +77,38 @@ def _on_m2m(sender, instance, action, reverse, model, pk_set, relation, **kwargs
     )
 
 
+def _on_synced_groups(sender, added, removed, **kwargs) -> None:
+    from .models import AuditEntry
+
+    pairs = [("added", g, p) for g, p in added] + [
+        ("removed", g, p) for g, p in removed
+    ]
+    groups = dict(Group.objects.values_list("pk", "name"))
+    people = sender.objects.in_bulk({p for _verb, _g, p in pairs})
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                source="directory-sync",
+                action=f"groups.{verb}",
+                target_type=sender._meta.label_lower,
+                target_id=str(person_id),
+                target_repr=str(people.get(person_id, person_id))[:200],
+                details={"groups": [groups.get(group_id, str(group_id))]},
+            )
+            for verb, group_id, person_id in pairs
+        ],
+        batch_size=500,
+    )
+
+
 def connect() -> None:
     """Attach the listeners (called from CoreConfig.ready)."""
+    from directory.signals import group_memberships_synced
+
     person = get_user_model()
+    group_memberships_synced.connect(
+        _on_synced_groups, weak=False, dispatch_uid="audit-directory-sync-groups"
+    )
     m2m_changed.connect(
         lambda **kw: _on_m2m(**kw, relation="groups"),
         sender=person.groups.through,

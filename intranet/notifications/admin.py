@@ -46,6 +46,10 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     def send_again(self, request, queryset):
         now = timezone.now()
         with transaction.atomic():
+            for delivery in queryset.filter(status=EmailDelivery.Status.FAILED):
+                self.log_change(
+                    request, delivery, [{"changed": {"fields": ["status", "due_at"]}}]
+                )
             count = queryset.filter(status=EmailDelivery.Status.FAILED).update(
                 status=EmailDelivery.Status.PENDING,
                 due_at=now,

@@ -9,6 +9,10 @@ from django.contrib.auth.models import Group, Permission
 from directory import roles
 from intranet.core.logformat import JsonFormatter
 from intranet.core.models import AuditEntry
+from tests.directory.conftest import posts
+from tests.factories import PostFactory
+
+__all__ = ["posts"]
 
 
 @pytest.mark.django_db
@@ -65,3 +69,83 @@ def test_request_log_line_has_no_personal_data(applicant_client, home_page, capl
     assert fields["request_id"] == response["X-Request-ID"]
     for personal in ("佐藤", "sato", "花子", "127.0.0.1", "q="):
         assert personal not in line
+
+
+@pytest.mark.django_db
+def test_role_groups_from_the_directory_sync_are_recorded(posts):
+    """The sync writes memberships in bulk (no m2m signal): it announces them."""
+    import datetime
+
+    from directory.demo import CONFIG, LDIF
+    from directory.ldap.sync import run_sync
+    from directory.models import Person
+
+    result = run_sync(
+        config=CONFIG,
+        ldif=str(LDIF),
+        trigger="test",
+        effective_date=datetime.date(2026, 4, 1),
+    )
+    assert result.ok, result.message
+    memberships = {
+        (person.pk, group.name)
+        for person in Person.objects.prefetch_related("groups")
+        for group in person.groups.all()
+    }
+    assert memberships
+    recorded = {
+        (int(entry.target_id), entry.details["groups"][0])
+        for entry in AuditEntry.objects.filter(
+            action="groups.added", source="directory-sync"
+        )
+    }
+    assert recorded == memberships
+
+
+@pytest.mark.django_db
+def test_custom_admin_actions_are_logged(client, administrator, office):
+    from django.contrib.admin.models import LogEntry
+
+    from spaces.models import Resource
+    from tests.spaces.conftest import make_campus
+
+    campus = make_campus(office)
+    client.force_login(administrator)
+    response = client.post(
+        "/django-admin/spaces/desk/",
+        {
+            "action": "renew_tokens",
+            "_selected_action": [campus.desk.pk],
+        },
+    )
+    assert response.status_code in {200, 302}
+    entry = LogEntry.objects.get(object_id=str(campus.desk.pk))
+    assert entry.user == administrator
+    assert issubclass(entry.content_type.model_class(), Resource)
+    assert "チェックイン用トークン" in entry.get_change_message()
+
+
+@pytest.mark.django_db
+def test_publishing_a_rule_book_is_logged(client, administrator):
+    import datetime
+
+    from django.contrib.admin.models import LogEntry
+
+    from workflows.models import DelegationRule, DocumentType, RuleBook
+
+    book = RuleBook.objects.create(number=7, valid_from=datetime.date(2027, 4, 1))
+    DelegationRule.objects.create(
+        rulebook=book,
+        document_type=DocumentType.objects.create(code="g", name="一般文書"),
+        decider_post=PostFactory(code="kacho", name="課長", rank=40),
+    )
+    client.force_login(administrator)
+    client.post(
+        "/django-admin/workflows/rulebook/",
+        {"action": "publish", "_selected_action": [book.pk]},
+    )
+    book.refresh_from_db()
+    assert book.published_at is not None
+    entry = LogEntry.objects.get(object_id=str(book.pk))
+    assert entry.user == administrator
+    assert "published_at" in entry.get_change_message() or entry.is_change()

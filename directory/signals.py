@@ -1,0 +1,7 @@
+"""Signals the directory sends for the parts above it (the audit log listens)."""
+
+from django.dispatch import Signal
+
+# Sent by the LDAP sync after it wrote role-group memberships in bulk (bulk writes send
+# no m2m_changed): ``added`` and ``removed`` are lists of (group_id, person_id).
+group_memberships_synced = Signal()

@@ -9,10 +9,10 @@ from django.contrib.auth.models import Group, Permission
 from directory import roles
 from intranet.core.logformat import JsonFormatter
 from intranet.core.models import AuditEntry
-from tests.directory.conftest import posts
+from tests.directory.conftest import demo_ward, posts
 from tests.factories import PostFactory
 
-__all__ = ["posts"]
+__all__ = ["demo_ward", "posts"]
 
 
 @pytest.mark.django_db
@@ -72,21 +72,10 @@ def test_request_log_line_has_no_personal_data(applicant_client, home_page, capl
 
 
 @pytest.mark.django_db
-def test_role_groups_from_the_directory_sync_are_recorded(posts):
+def test_role_groups_from_the_directory_sync_are_recorded(demo_ward):
     """The sync writes memberships in bulk (no m2m signal): it announces them."""
-    import datetime
-
-    from directory.demo import CONFIG, LDIF
-    from directory.ldap.sync import run_sync
     from directory.models import Person
 
-    result = run_sync(
-        config=CONFIG,
-        ldif=str(LDIF),
-        trigger="test",
-        effective_date=datetime.date(2026, 4, 1),
-    )
-    assert result.ok, result.message
     memberships = {
         (person.pk, group.name)
         for person in Person.objects.prefetch_related("groups")

@@ -99,8 +99,13 @@ def test_postgresql_dump_restores_into_a_fresh_database(decided_documents, tmp_p
         cursor.execute(f'CREATE DATABASE "{fresh}"')
     try:
         subprocess.run(
-            [pg_restore, "--no-owner", "--exit-on-error", "-d", postgres_url(fresh)]
-            + [str(dump)],
+            [
+                pg_restore,
+                "--no-owner",
+                "--exit-on-error",
+                f"--dbname={postgres_url(fresh)}",
+                str(dump),
+            ],
             check=True,
             timeout=300,
         )

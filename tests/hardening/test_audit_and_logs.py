@@ -138,3 +138,23 @@ def test_publishing_a_rule_book_is_logged(client, administrator):
     entry = LogEntry.objects.get(object_id=str(book.pk))
     assert entry.user == administrator
     assert "published_at" in entry.get_change_message() or entry.is_change()
+
+
+@pytest.mark.django_db
+def test_the_audit_log_is_readable_and_read_only_in_the_admin(
+    client, administrator, applicant, django_assert_max_num_queries
+):
+    Group.objects.get(name=roles.AUDITORS).user_set.add(applicant)
+    entry = AuditEntry.objects.get(action="groups.added", target_id=str(applicant.pk))
+    client.force_login(administrator)
+    with django_assert_max_num_queries(12):
+        page = client.get("/django-admin/core/auditentry/")
+    assert page.status_code == 200
+    assert str(applicant) in page.content.decode()
+    assert client.get("/django-admin/core/auditentry/add/").status_code == 403
+    change = f"/django-admin/core/auditentry/{entry.pk}/change/"
+    client.post(change, {"action": "nothing.happened"})
+    delete = f"/django-admin/core/auditentry/{entry.pk}/delete/"
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    entry.refresh_from_db()
+    assert entry.action == "groups.added"

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.readonly import ReadOnlyAdminMixin
+
 from . import services
 from .models import (
     Area,
@@ -226,7 +228,7 @@ class EquipmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Booking)
-class BookingAdmin(admin.ModelAdmin):
+class BookingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: bookings change only through the service (rules, notifications)."""
 
     list_display = ["resource", "person", "starts_at", "ends_at", "status", "booked_by"]
@@ -234,15 +236,6 @@ class BookingAdmin(admin.ModelAdmin):
     search_fields = ["person__search_text", "resource__code", "resource__name", "title"]
     date_hierarchy = "starts_at"
     list_select_related = ["resource__floor__building", "person", "booked_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BookingSeries)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import AuditEntry, ClosureDay
+from .readonly import ReadOnlyAdminMixin
 
 
 @admin.register(ClosureDay)
@@ -10,7 +11,7 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log, read-only: entries are never added, edited or deleted by hand."""
 
     list_display = ["at", "action", "target_repr", "actor", "source"]
@@ -18,12 +19,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["target_repr", "target_id", "action"]
     date_hierarchy = "at"
     list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

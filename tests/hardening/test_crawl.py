@@ -488,3 +488,42 @@ def test_the_snapshot_sees_a_real_change(crawl):
     response = client("applicant").post(paths["spaces:cancel"])
     assert response.status_code == 302
     assert "spaces.booking" in changed_tables(before, snapshot())
+
+
+# Text only 佐藤 and the people on her document's route may read: it is put into every
+# free-text field of the world (titles, bodies, booking titles, notes, notifications).
+SECRET = "機密マーカー7Q"
+
+# Pages that show the marker to everyone on purpose: a presence note is on the profile
+# and in the people finder for all staff (directory's privacy rule), and the stranger's
+# own pages can't hold it.
+SHOWN_TO_STAFF = {"directory:profile"}
+
+
+@pytest.fixture
+def secret_world(office, home_page, draft, facility_manager, settings, tmp_path):
+    from tests.hardening.conftest import make_world
+
+    settings.APPROVALS = {**settings.APPROVALS, "FILES_ROOT": str(tmp_path / "files")}
+    return make_world(office, draft, text=SECRET)
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def test_a_stranger_never_reads_the_owners_text(secret_world):
+    """Office-wide pages (the floor plan, the people finder, lists and exports) must
+    not carry what only the owner and her approvers may read."""
+    stranger = client_for(secret_world.office.stranger)
+    leaks = []
+    for key, route in ROUTES.items():
+        if key in SHOWN_TO_STAFF or route.anonymous == 200:
+            continue  # by design, or reached with the owner's secret token
+        path = path_for(key, route, secret_world)
+        response = stranger.get(path)
+        if SECRET in body_of(response):
+            leaks.append((key, path, response.status_code))
+    assert leaks == [], "\n".join(map(str, leaks))

@@ -185,3 +185,36 @@ def test_approvals_work_with_redis_down(submitted, kakaricho, settings, client):
         channel_layers.backends.clear()
         live.health.down, live.health.retry_at = False, 0.0
     assert "Ledger OK" in verify_ledger()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_approval_emails_wait_for_a_stopped_worker_and_go_out_once(
+    submitted, kakaricho, kacho, settings
+):
+    """The worker is down while documents move: the e-mails are queued with the
+    approval's commit, none is lost, and a restarted worker sends each once."""
+    from django.core import mail
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    settings.NOTIFICATION_EMAIL_DELAY = 0
+    mail.outbox = []
+    document = submitted(title="作業員停止中の文書")
+    services.approve(step=active_step(document), by=kakaricho)
+    assert mail.outbox == []  # no worker running
+    assert DBTaskResult.objects.exists()
+
+    def run_worker():
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, verbosity=0
+        )
+
+    run_worker()
+    recipients = sorted(address for m in mail.outbox for address in m.to)
+    assert recipients == sorted([kakaricho.email, kacho.email])
+    assert all("作業員停止中の文書" in m.subject + m.body for m in mail.outbox)
+    run_worker()  # restarted again: nothing is sent twice
+    assert len(mail.outbox) == 2
+    assert "Ledger OK" in verify_ledger()

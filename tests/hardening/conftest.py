@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.documents.models import Document as CmsDocument
 
 from directory import services as directory_services
 from directory.models import PresencePeriod
@@ -112,6 +113,8 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
         note="出張" + text,
     )
     token = spaces_services.issue_calendar_token(person=applicant)
+    cms_document = CmsDocument(title="庁内規程集")
+    cms_document.file.save("kitei.pdf", SimpleUploadedFile("kitei.pdf", PDF_BYTES))
     return SimpleNamespace(
         office=office,
         campus=campus,
@@ -126,6 +129,7 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
         notification=notification,
         delegation=delegation,
         calendar_token=token,
+        cms_document=cms_document,
     )
 
 

@@ -252,8 +252,10 @@ ROUTES: dict[str, Route] = {
     "directory:sync_runs": Route(owner="admin", stranger=403),
     # --- Wagtail pages and documents ------------------------------------------------
     "wagtail_serve": Route(stranger=STAFF, kwargs=lambda w: ("",)),
+    # CMS documents are for all staff (Wagtail's collection privacy aside).
     "wagtaildocs_serve": Route(
-        kwargs=lambda w: ("999999", "missing.pdf"), get=404, stranger=404
+        kwargs=lambda w: (str(w.cms_document.pk), w.cms_document.filename),
+        stranger=STAFF,
     ),
     "wagtaildocs_authenticate_with_password": Route(
         kwargs=lambda w: {"restriction_id": 999999}, get=404, stranger=404, post=True

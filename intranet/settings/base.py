@@ -184,7 +184,8 @@ SERVE_STATIC = env.flag("SERVE_STATIC", False)
 STATIC_ROOT = env.text("STATIC_ROOT", str(VAR_DIR / "static"))
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 # Uploaded files live outside the code tree and are served by our views (permission
-# checks), except Wagtail images which the reverse proxy may serve from /media/.
+# checks). Staff photos and floor plans are under MEDIA_ROOT too: a reverse proxy may
+# serve Wagtail's renditions (/media/images/) at most, never all of /media/.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.text("MEDIA_ROOT", str(VAR_DIR / "media"))
 STORAGES = {

@@ -5,3 +5,7 @@ from django.dispatch import Signal
 # Sent by the LDAP sync after it wrote role-group memberships in bulk (bulk writes send
 # no m2m_changed): ``added`` and ``removed`` are lists of (group_id, person_id).
 group_memberships_synced = Signal()
+
+# Sent by the LDAP sync after it deactivated or reactivated accounts in bulk (no
+# post_save then): ``deactivated`` and ``reactivated`` are lists of person ids.
+accounts_synced = Signal()

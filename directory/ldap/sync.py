@@ -33,7 +33,7 @@ from ..models import (
     SyncRun,
     search_fields,
 )
-from ..signals import group_memberships_synced
+from ..signals import accounts_synced, group_memberships_synced
 from .config import LdapConfig
 from .mapping import (
     PERSON_FIELDS,
@@ -969,6 +969,13 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
         )
     if added or removed:
         group_memberships_synced.send(sender=Person, added=added, removed=removed)
+    reactivated = [pk for pk, _record, again in plan.person_updates if again]
+    if plan.deactivate_ids or reactivated:
+        accounts_synced.send(
+            sender=Person,
+            deactivated=list(plan.deactivate_ids),
+            reactivated=reactivated,
+        )
 
 
 def _insert(model, rows: list[dict], progress=None) -> None:

@@ -2,8 +2,8 @@
 
 The acting user comes from the current request (set by RequestContextMiddleware); changes
 made outside a request (a management command) are recorded with the source instead. The
-LDAP sync writes role-group memberships in bulk and announces them
-(``directory.signals.group_memberships_synced``): recorded with source "directory-sync".
+LDAP sync writes role-group memberships and (de)activations in bulk and announces them
+(``directory.signals``): recorded with source "directory-sync".
 Django admin actions are also in django.contrib.admin's LogEntry (our custom admin
 actions log there too), CMS actions in Wagtail's log; this covers the rest, whoever made
 the change.
@@ -77,37 +77,58 @@ def _on_m2m(sender, instance, action, reverse, model, pk_set, relation, **kwargs
     )
 
 
-def _on_synced_groups(sender, added, removed, **kwargs) -> None:
+def _record_synced(person_model, rows: list[tuple[str, int, dict]]) -> None:
+    """One entry per (action, person id, details) the directory sync announced."""
     from .models import AuditEntry
 
-    pairs = [("added", g, p) for g, p in added] + [
-        ("removed", g, p) for g, p in removed
-    ]
-    groups = dict(Group.objects.values_list("pk", "name"))
-    people = sender.objects.in_bulk({p for _verb, _g, p in pairs})
+    people = person_model.objects.in_bulk({pk for _action, pk, _details in rows})
     AuditEntry.objects.bulk_create(
         [
             AuditEntry(
                 source="directory-sync",
-                action=f"groups.{verb}",
-                target_type=sender._meta.label_lower,
-                target_id=str(person_id),
-                target_repr=str(people.get(person_id, person_id))[:200],
-                details={"groups": [groups.get(group_id, str(group_id))]},
+                action=action,
+                target_type=person_model._meta.label_lower,
+                target_id=str(pk),
+                target_repr=str(people.get(pk, pk))[:200],
+                details=details,
             )
-            for verb, group_id, person_id in pairs
+            for action, pk, details in rows
         ],
         batch_size=500,
     )
 
 
+def _on_synced_groups(sender, added, removed, **kwargs) -> None:
+    names = dict(Group.objects.values_list("pk", "name"))
+    _record_synced(
+        sender,
+        [("groups.added", p, {"groups": [names.get(g, str(g))]}) for g, p in added]
+        + [
+            ("groups.removed", p, {"groups": [names.get(g, str(g))]})
+            for g, p in removed
+        ],
+    )
+
+
+def _on_synced_accounts(sender, deactivated, reactivated, **kwargs) -> None:
+    flag = "account.flags_changed"
+    _record_synced(
+        sender,
+        [(flag, pk, {"is_active": [True, False]}) for pk in deactivated]
+        + [(flag, pk, {"is_active": [False, True]}) for pk in reactivated],
+    )
+
+
 def connect() -> None:
     """Attach the listeners (called from CoreConfig.ready)."""
-    from directory.signals import group_memberships_synced
+    from directory.signals import accounts_synced, group_memberships_synced
 
     person = get_user_model()
     group_memberships_synced.connect(
         _on_synced_groups, weak=False, dispatch_uid="audit-directory-sync-groups"
+    )
+    accounts_synced.connect(
+        _on_synced_accounts, weak=False, dispatch_uid="audit-directory-sync-accounts"
     )
     m2m_changed.connect(
         lambda **kw: _on_m2m(**kw, relation="groups"),

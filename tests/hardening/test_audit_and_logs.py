@@ -158,3 +158,35 @@ def test_the_audit_log_is_readable_and_read_only_in_the_admin(
     assert client.post(delete, {"post": "yes"}).status_code == 403
     entry.refresh_from_db()
     assert entry.action == "groups.added"
+
+
+@pytest.mark.django_db
+def test_accounts_the_directory_sync_deactivates_are_recorded(demo_ward, tmp_path):
+    """A leaver: the full sync deactivates the account in bulk and says so."""
+    import datetime
+    import re
+
+    from directory.demo import CONFIG, LDIF
+    from directory.ldap.sync import run_sync
+
+    text = LDIF.read_text(encoding="utf-8")
+    without_sato = re.sub(r"(?ms)^dn: uid=sato,.*?(?:\n\n|\Z)", "", text)
+    assert without_sato != text
+    ldif = tmp_path / "leaver.ldif"
+    ldif.write_text(without_sato, encoding="utf-8")
+    result = run_sync(
+        config=CONFIG,
+        ldif=str(ldif),
+        full=True,
+        trigger="test",
+        effective_date=datetime.date(2026, 4, 2),
+    )
+    assert result.ok, result.message
+    sato = demo_ward["sato"]
+    sato.refresh_from_db()
+    assert not sato.is_active
+    entry = AuditEntry.objects.get(
+        action="account.flags_changed", target_id=str(sato.pk)
+    )
+    assert entry.source == "directory-sync"
+    assert entry.details == {"is_active": [True, False]}

@@ -34,8 +34,9 @@ the logins' times, and each worker's peak RSS and CPU time. Everything is remove
 the end, on Ctrl-C and on SIGTERM too (the template databases are kept as a cache;
 --drop-cache removes them; var/bench-cache/load-last-*.log keeps the last server log).
 
-The quick run takes 75–90 s here, not 50: most of it is the 50 logins (the password
-hasher is slow on purpose, ~0.35 s of CPU each) and the server's start.
+The quick run takes 75–110 s here, not 50: most of it is the 50 logins (the password
+hasher is slow on purpose, ~0.35 s of CPU each; 40 s paced) and the server's start
+(10–20 s on the busy machine); the first run of a day adds 3–4 minutes of building.
 """
 
 from __future__ import annotations

@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The benchmarks also need the load generator (the `bench` extra).
+BENCH_STAMP := $(VENV)/.bench-installed
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test,bench]'
+	@touch $(BENCH_STAMP)
+
 migrate: venv
 	$(PY) manage.py compile_translations
 	$(PY) manage.py migrate --noinput
@@ -49,11 +55,11 @@ format: venv
 	$(VENV)/bin/ruff format .
 
 ## Benchmarks (bench/*.py); `make bench-quick` runs the short cases
-bench: venv
+bench: $(BENCH_STAMP)
 	@for module in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
 		echo "== bench.$$module"; $(PY) -m bench.$$module || exit 1; done
 
-bench-quick: venv
+bench-quick: $(BENCH_STAMP)
 	@for module in $$(ls bench/*.py | xargs -n1 basename | sed 's/\.py$$//' | grep -v '^_'); do \
 		echo "== bench.$$module --quick"; $(PY) -m bench.$$module --quick || exit 1; done
 

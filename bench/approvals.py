@@ -79,10 +79,15 @@ def _setup_django():
 
 
 class Org:
-    """A synthetic ward: 10 部 × 10 課 × 4 係, staff spread over the 係."""
+    """A synthetic ward: 10 部 × 10 課 × 4 係 (or ``shape``), staff spread over the 係.
 
-    def __init__(self, staff: int):
-        from directory.models import Membership, OrgUnit, Person, Post
+    ``names(n)``, when given, returns the n-th person's name fields (last_name,
+    first_name, last_name_kana, first_name_kana, romaji_name): the people then get
+    the sort key and search text the directory computes, so people search finds them.
+    """
+
+    def __init__(self, staff: int, *, shape=(10, 10, 4), names=None):
+        from directory.models import Membership, OrgUnit, Person, Post, search_fields
 
         started = time.perf_counter()
         self.posts = {
@@ -100,7 +105,8 @@ class Org:
             code="ward", name="千代田区", kind="ward", valid_from=since
         )
         departments, sections, units = [], [], []
-        for d in range(10):
+        department_count, section_count, unit_count = shape
+        for d in range(department_count):
             department = OrgUnit.objects.create(
                 code=f"d{d}",
                 name=f"第{d}部",
@@ -109,7 +115,7 @@ class Org:
                 valid_from=since,
             )
             departments.append(department)
-            for s in range(10):
+            for s in range(section_count):
                 section = OrgUnit.objects.create(
                     code=f"d{d}s{s}",
                     name=f"第{d}部第{s}課",
@@ -119,7 +125,7 @@ class Org:
                     valid_from=since,
                 )
                 sections.append(section)
-                for u in range(4):
+                for u in range(unit_count):
                     units.append(
                         OrgUnit.objects.create(
                             code=f"d{d}s{s}u{u}",
@@ -130,19 +136,36 @@ class Org:
                             valid_from=since,
                         )
                     )
-        people = Person.objects.bulk_create(
-            [
-                Person(
-                    username=f"staff{n:05d}",
+
+        def person(n: int) -> Person:
+            username = f"staff{n:05d}"
+            if names is None:
+                return Person(
+                    username=username,
                     last_name=f"職員{n % 97}",
                     first_name=f"{n}",
                     password="!",  # noqa: S106 - Django's "unusable password"
                     sort_key=f"{n:06d}",
-                    search_text=f"staff{n:05d}",
+                    search_text=username,
                 )
-                for n in range(staff)
-            ],
-            batch_size=2000,
+            fields = {
+                "romaji_name": "",
+                "email": f"{username}@ward.example.jp",
+                "extension": f"{2000 + n}",
+                "employee_number": f"{100000 + n}",
+                **names(n),
+            }
+            sort_key, search_text = search_fields(username=username, **fields)
+            return Person(
+                username=username,
+                password="!",  # noqa: S106 - Django's "unusable password"
+                sort_key=sort_key,
+                search_text=search_text,
+                **fields,
+            )
+
+        people = Person.objects.bulk_create(
+            [person(n) for n in range(staff)], batch_size=2000
         )
         if people[0].pk is None:
             people = list(Person.objects.order_by("pk"))
@@ -189,7 +212,9 @@ class Org:
             )
         Membership.objects.bulk_create(memberships, batch_size=5000)
         self.units, self.sections = units, sections
-        self.section_of = {unit.pk: sections[i // 4] for i, unit in enumerate(units)}
+        self.section_of = {
+            unit.pk: sections[i // unit_count] for i, unit in enumerate(units)
+        }
         self.seconds = time.perf_counter() - started
         self.staff = len(people)
 

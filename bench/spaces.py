@@ -206,7 +206,7 @@ def build(big_desks: int) -> dict:
     from directory.models import Membership, OrgUnit, Post
     from intranet.core.dates import add_business_days
     from spaces import services, slots
-    from spaces.models import Area, Building, Floor, Resource, SpacesProfile
+    from spaces.models import Building, SpacesProfile
 
     Person = get_user_model()
     post = Post.objects.create(code="shuji", name="主事", rank=70)
@@ -240,40 +240,9 @@ def build(big_desks: int) -> dict:
         code="bench", name="ベンチ庁舎", max_active_bookings=1000, max_days_ahead=60
     )
 
-    def floor(level: int, desks: int) -> Floor:
-        columns = 25
-        rows = -(-desks // columns)
-        plan = Floor.objects.create(
-            building=building,
-            name=f"{level}階",
-            level=level,
-            plan_width=columns * 50 + 40,
-            plan_height=rows * 40 + 40,
-        )
-        areas = [
-            Area.objects.create(
-                floor=plan, name=f"エリア{n}", x=0, y=0, width=10, height=10
-            )
-            for n in range(4)
-        ]
-        Resource.objects.bulk_create(
-            Resource(
-                kind=Resource.Kind.DESK,
-                floor=plan,
-                area=areas[n % 4],
-                code=f"{level}-{n:04d}",
-                x=20 + (n % columns) * 50,
-                y=20 + (n // columns) * 40,
-                checkin_token=secrets.token_urlsafe(16),
-                display_token=secrets.token_urlsafe(16),
-            )
-            for n in range(desks)
-        )
-        return plan
-
-    small_floor = floor(1, 50)
-    large_floor = floor(2, big_desks)
-    history_floor = floor(3, big_desks)
+    small_floor = make_floor(building, 1, 50)
+    large_floor = make_floor(building, 2, big_desks)
+    history_floor = make_floor(building, 3, big_desks)
     day = add_business_days(slots.today(), 2)
     # A third of each floor is booked on the measured day, by people of every choice.
     for offset, plan in ((0, small_floor), (50, large_floor), (250, history_floor)):
@@ -291,6 +260,40 @@ def build(big_desks: int) -> dict:
         "day": day,
         "history": 0,
     }
+
+
+def make_floor(building, level: int, desks: int, *, columns: int = 25):
+    """A floor of ``building`` with ``desks`` desks in rows, over four areas."""
+    from spaces.models import Area, Floor, Resource
+
+    rows = -(-desks // columns)
+    plan = Floor.objects.create(
+        building=building,
+        name=f"{level}階",
+        level=level,
+        plan_width=columns * 50 + 40,
+        plan_height=rows * 40 + 40,
+    )
+    areas = [
+        Area.objects.create(
+            floor=plan, name=f"エリア{n}", x=0, y=0, width=10, height=10
+        )
+        for n in range(4)
+    ]
+    Resource.objects.bulk_create(
+        Resource(
+            kind=Resource.Kind.DESK,
+            floor=plan,
+            area=areas[n % 4],
+            code=f"{level}-{n:04d}",
+            x=20 + (n % columns) * 50,
+            y=20 + (n // columns) * 40,
+            checkin_token=secrets.token_urlsafe(16),
+            display_token=secrets.token_urlsafe(16),
+        )
+        for n in range(desks)
+    )
+    return plan
 
 
 def add_history(floor, people, total: int) -> None:

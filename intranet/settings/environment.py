@@ -116,6 +116,11 @@ def database(name: str = "DATABASE_URL") -> dict:
         except ValueError:
             raise ConfigurationError(f"{name}={url!r} has a bad port.") from None
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        max_age = 0
+        if flag("DATABASE_POOL", True):
+            options["pool"] = _pool()
+        else:
+            max_age = integer("DATABASE_CONN_MAX_AGE", 0, minimum=0)
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": db_name,
@@ -123,7 +128,7 @@ def database(name: str = "DATABASE_URL") -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(port or ""),
-            "CONN_MAX_AGE": integer("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+            "CONN_MAX_AGE": max_age,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
@@ -131,6 +136,29 @@ def database(name: str = "DATABASE_URL") -> dict:
         f"{name}={url!r} is not understood: use sqlite:///path or "
         "postgres://user@host:port/name."
     )
+
+
+def _pool() -> dict:
+    """psycopg's connection pool, one per process.
+
+    Under ASGI every request runs its synchronous part in a thread of its own, and a
+    persistent connection (CONN_MAX_AGE > 0) stays behind with each such thread: two
+    uvicorn workers exhausted PostgreSQL's 100 connections within a minute of load
+    (bench/load.py). A pool bounds the connections per process and lends one to each
+    request for its duration; requests beyond DATABASE_POOL_MAX_SIZE wait for one.
+    """
+    minimum = integer("DATABASE_POOL_MIN_SIZE", 2, minimum=0)
+    maximum = integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1)
+    if maximum < minimum:
+        raise ConfigurationError(
+            f"DATABASE_POOL_MAX_SIZE={maximum} must be at least "
+            f"DATABASE_POOL_MIN_SIZE={minimum}."
+        )
+    return {
+        "min_size": minimum,
+        "max_size": maximum,
+        "timeout": integer("DATABASE_POOL_TIMEOUT", 30, minimum=1),
+    }
 
 
 def _sqlite(path: Path) -> dict:

@@ -132,3 +132,31 @@ def test_redis_url_selects_redis_channel_layer_and_cache():
     assert result.returncode == 0, result.stderr
     assert "channels_redis" in result.stdout
     assert "RedisCache" in result.stdout
+
+
+def test_postgres_connections_come_from_a_bounded_pool(monkeypatch):
+    """Under ASGI a persistent connection stays behind with every request's thread;
+    a pool per process bounds them (bench/load.py ran out of connections without)."""
+    from intranet.settings import environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://ward@db.example/intranet")
+    monkeypatch.setenv("DATABASE_POOL_MAX_SIZE", "6")
+    database = environment.database()
+    assert database["CONN_MAX_AGE"] == 0
+    assert database["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 6, "timeout": 30}
+
+    monkeypatch.setenv("DATABASE_POOL", "false")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "30")
+    database = environment.database()
+    assert "pool" not in database["OPTIONS"]
+    assert database["CONN_MAX_AGE"] == 30
+
+
+def test_a_pool_smaller_than_its_minimum_is_refused(monkeypatch):
+    from intranet.settings import environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://ward@db.example/intranet")
+    monkeypatch.setenv("DATABASE_POOL_MIN_SIZE", "5")
+    monkeypatch.setenv("DATABASE_POOL_MAX_SIZE", "2")
+    with pytest.raises(environment.ConfigurationError, match="DATABASE_POOL_MAX_SIZE"):
+        environment.database()

@@ -6,3 +6,8 @@ class PagesConfig(AppConfig):
     name = "intranet.pages"
     label = "pages"
     verbose_name = _("庁内ガイド・規程・FAQ")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q
 
+from workflows.access import can_view_document
+
 from .access import is_pt
 from .models import (
     TRANSITIONS,
@@ -97,6 +99,8 @@ def proposal_detail(*, proposal: ProposalPage, user) -> dict:
         ]
         if pt
         else [],
+        "document_visible": proposal.document_id is not None
+        and can_view_document(user, proposal.document_id),
         "sections_list": list(proposal.sections.all()),
         "owners_list": list(proposal.owners.all()),
         "tags_list": list(proposal.tags.all()),

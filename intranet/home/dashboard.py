@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intranet.news.models import NewsArticlePage
+from intranet.pages.review import pages_awaiting_review
 from intranet.pages.stale import stale_pages_for
 from intranet.proposals.queries import latest_proposals
 from spaces.queries import bookings_today_for
@@ -49,6 +50,7 @@ def news_for_dashboard(limit: int = PANEL_LIMIT) -> list[NewsArticlePage]:
 def dashboard_for(user) -> dict:
     return {
         "waiting": waiting_tasks_for(user, limit=PANEL_LIMIT),
+        "pages_to_review": pages_awaiting_review(user, limit=PANEL_LIMIT),
         "document_counts": document_counts(user),
         "bookings_today": bookings_today_for(user),
         "news": news_for_dashboard(),

@@ -211,3 +211,15 @@ def test_the_whitelist_strips_html_pasted_into_the_editor():
     assert "onclick" not in cleaned
     assert "javascript:" not in cleaned
     assert "onerror" not in cleaned
+
+
+def test_the_leads_dashboard_lists_pages_awaiting_approval(client, pt, site):
+    client.force_login(pt.member)
+    client.post(
+        add_url(site.proposals), proposal_form("申請中の提案", **{"action-submit": "1"})
+    )
+    assert 'data-testid="panel-page-review"' not in client.get("/").content.decode()
+    client.force_login(pt.lead)
+    html = client.get("/").content.decode()
+    assert 'data-testid="panel-page-review"' in html
+    assert "申請中の提案" in html and "伊藤 さくらさんの公開申請" in html

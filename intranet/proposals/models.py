@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from directory import roles
 from intranet.pages.models import RICH_TEXT_FEATURES, OwnedPageMixin
 from intranet.pages.text import html_to_text, join_text, stream_to_text
 
@@ -91,14 +92,25 @@ class ProposalPage(OwnedPageMixin, Page):
     kpis = models.TextField(
         _("KPI（成果指標）"), blank=True, help_text=_("1行に1つずつ書いてください。")
     )
+    # The editor lists choices in full: keep them to a few hundred whatever the
+    # size of the organisation (sections and departments in force; the PT's people).
     sections = ParentalManyToManyField(
-        "directory.OrgUnit", verbose_name=_("関係する課"), blank=True, related_name="+"
+        "directory.OrgUnit",
+        verbose_name=_("関係する課"),
+        blank=True,
+        related_name="+",
+        limit_choices_to={
+            "kind__in": ["department", "section", "office"],
+            "valid_until__isnull": True,
+        },
     )
     owners = ParentalManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("担当者"),
         blank=True,
         related_name="+",
+        limit_choices_to={"is_active": True, "groups__name": roles.DX_PT},
+        help_text=_("DX推進PTのメンバーから選びます。"),
     )
     tags = ClusterTaggableManager(
         through=ProposalTag, verbose_name=_("タグ"), blank=True
@@ -117,6 +129,9 @@ class ProposalPage(OwnedPageMixin, Page):
         related_name="+",
         editable=False,
     )
+
+    # A copy starts as a new idea, without the original's 起案.
+    exclude_fields_in_copy = ["status", "document"]
 
     content_panels = [
         *Page.content_panels,

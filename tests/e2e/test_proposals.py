@@ -25,20 +25,17 @@ def test_proposal_from_cms_to_support(live, new_page, pt, site, applicant):  # n
     # 伊藤 (PT member) writes the proposal in the CMS and submits it for review.
     log_in(page, base, "ito")
     page.goto(f"{base}/cms/pages/add/proposals/proposalpage/{site.proposals.pk}/")
-    # The required text first, the title last: an autosave then always saves a
-    # complete draft.
+    page.locator("#id_title").fill(TITLE)
     page.locator(".public-DraftEditor-content").first.click()
     page.keyboard.type(
         "窓口の申請書で押印を求めているため、印鑑を忘れた区民が出直している。"
     )
     page.locator("#id_kpis").fill("押印を求める申請書: 0件")
-    page.locator("#id_title").fill(TITLE)
     open_action_menu(page)
     submit = page.locator("button[name='action-submit']")
     assert "公開承認" in submit.inner_text()  # 公開申請 to the lead, not a 決裁
-    with page.expect_navigation():
-        submit.click()
-    page.get_by_text("承認待ち").first.wait_for()
+    submit.click()
+    page.wait_for_url(f"{base}/cms/pages/{site.proposals.pk}/")
     proposal = ProposalPage.objects.get(title=TITLE)
     screenshot(page, "proposal-cms-submitted")
     assert proposal.workflow_in_progress and not proposal.live
@@ -48,8 +45,9 @@ def test_proposal_from_cms_to_support(live, new_page, pt, site, applicant):  # n
     log_in(page, base, "watanabe")
     page.goto(f"{base}/cms/pages/{proposal.pk}/edit/")
     open_action_menu(page)
-    page.locator("button[data-workflow-action-name='approve']").first.click()
-    page.wait_for_url(f"{base}/cms/**")
+    with page.expect_navigation():
+        page.locator("button[data-workflow-action-name='approve']").first.click()
+    page.wait_for_load_state()
     proposal.refresh_from_db()
     assert proposal.live
     page.context.clear_cookies()

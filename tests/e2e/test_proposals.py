@@ -31,6 +31,9 @@ def test_proposal_from_cms_to_support(live, new_page, pt, site, applicant):  # n
         "窓口の申請書で押印を求めているため、印鑑を忘れた区民が出直している。"
     )
     page.locator("#id_kpis").fill("押印を求める申請書: 0件")
+    # The slug (on the プロモート tab) is typed, not left to the title's script.
+    page.get_by_role("tab", name="プロモート").click()
+    page.locator("#id_slug").fill("oshiin-haishi")
     open_action_menu(page)
     submit = page.locator("button[name='action-submit']")
     assert "公開承認" in submit.inner_text()  # 公開申請 to the lead, not a 決裁

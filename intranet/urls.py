@@ -5,6 +5,7 @@ from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+from wagtail.views import serve as wagtail_serve
 
 from intranet.core import views as core_views
 
@@ -19,6 +20,10 @@ urlpatterns = [
     path("spaces/", include("spaces.urls")),
     path("people/", include("directory.urls")),
     path("search/", include("intranet.search.urls")),
+    path("proposal-actions/", include("intranet.proposals.urls")),
+    path("pages/", include("intranet.pages.urls")),
+    # The DX PT's proposals index page (slug "proposals"), named for the navigation.
+    path("proposals/", wagtail_serve, {"path": "proposals/"}, name="proposals"),
     path("django-admin/login/", core_views.login_redirect),
     path("cms/login/", core_views.login_redirect),
     path("_util/login/", core_views.login_redirect),

@@ -13,6 +13,12 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "news.NewsIndexPage",
+        "proposals.ProposalIndexPage",
+        "surveys.SurveyIndexPage",
+        "pages.StandardPage",
+    ]
 
     class Meta:
         verbose_name = _("ホームページ")
@@ -20,4 +26,8 @@ class HomePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["today"] = timezone.localdate()
+        if request.user.is_authenticated:
+            from .dashboard import dashboard_for
+
+            context.update(dashboard_for(request.user))
         return context

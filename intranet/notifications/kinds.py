@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     # Content (提案・お知らせ)
     PROPOSAL_PUBLISHED = "proposal_published", _("提案の公開")
     PROPOSAL_COMMENTED = "proposal_commented", _("提案へのコメント")
+    PROPOSAL_COMMENT_REPORTED = "proposal_comment_reported", _("提案コメントの通報")
     PAGE_REVIEW = "page_review", _("ページの公開審査")
     # Operations
     DIRECTORY_SYNC_FAILED = "directory_sync_failed", _("名簿同期の失敗")

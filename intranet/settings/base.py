@@ -18,6 +18,10 @@ INSTALLED_APPS = [
     "intranet.core",
     "daphne",
     "intranet.home",
+    "intranet.pages",
+    "intranet.news",
+    "intranet.proposals",
+    "intranet.surveys",
     "intranet.notifications",
     "directory",
     "workflows",
@@ -254,3 +258,6 @@ if REDIS_URL:
 # Electronic approvals: attachments live outside MEDIA_ROOT, served only through a view
 # that checks who may see the document; the PDF embeds a TrueType Japanese font.
 APPROVALS = env.approvals()
+# No avatars from gravatar.com: the intranet calls no outside service (and the CSP
+# would refuse the images anyway).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None

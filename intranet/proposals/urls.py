@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "proposals"
+urlpatterns = [
+    path("<int:pk>/support/", views.support, name="support"),
+    path("<int:pk>/comments/", views.comment, name="comment"),
+    path("<int:pk>/status/", views.change_status, name="status"),
+    path("<int:pk>/draft/", views.draft_document, name="draft"),
+    path("comments/<int:pk>/edit/", views.edit_comment, name="comment_edit"),
+    path("comments/<int:pk>/report/", views.report_comment, name="comment_report"),
+    path("comments/<int:pk>/hide/", views.hide_comment, name="comment_hide"),
+    path("comments/<int:pk>/restore/", views.restore_comment, name="comment_restore"),
+]

@@ -1,0 +1,183 @@
+"""Staff responses to proposals (賛同, comments, reports) and the PT's actions on them.
+
+Thin: find what the user may see (404 otherwise), call the service, answer. A
+refused action is 403; a request that cannot be carried out comes back as a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .access import visible_proposals_for
+from .models import Comment, ProposalPage
+
+
+def _proposal(request, pk) -> ProposalPage:
+    return get_object_or_404(visible_proposals_for(request.user), pk=pk)
+
+
+def _comment(request, pk) -> Comment:
+    return get_object_or_404(
+        Comment.objects.select_related("proposal"),
+        pk=pk,
+        proposal__in=visible_proposals_for(request.user),
+    )
+
+
+def _run(request, action, *, success: str = ""):
+    """Call a service: NotAllowed → 403, other refusals → an error message."""
+    try:
+        result = action()
+    except services.NotAllowed as error:
+        raise PermissionDenied(error.message) from error
+    except services.ProposalError as error:
+        messages.error(request, error.message)
+        return None
+    if success:
+        messages.success(request, success)
+    return result
+
+
+@require_POST
+def support(request, pk):
+    proposal = _proposal(request, pk)
+    result = services.toggle_support(proposal=proposal, person=request.user)
+    if request.headers.get("HX-Request"):
+        return render(
+            request,
+            "proposals/_support.html",
+            {
+                "page": proposal,
+                "supported": result.supported,
+                "support_count": result.count,
+            },
+        )
+    return redirect(proposal.url + "#support")
+
+
+@require_POST
+def comment(request, pk):
+    proposal = _proposal(request, pk)
+    parent = None
+    if request.POST.get("parent"):
+        parent = Comment.objects.filter(
+            pk=request.POST["parent"] if request.POST["parent"].isdigit() else 0,
+            proposal=proposal,
+        ).first()
+        if parent is None:
+            messages.error(request, _("返信先のコメントが見つかりません。"))
+            return redirect(proposal.url + "#comments")
+    made = _run(
+        request,
+        lambda: services.add_comment(
+            proposal=proposal,
+            author=request.user,
+            body=request.POST.get("body", ""),
+            parent=parent,
+        ),
+        success=_("コメントを投稿しました。"),
+    )
+    anchor = f"#comment-{made.pk}" if made else "#comments"
+    return redirect(proposal.url + anchor)
+
+
+@require_http_methods(["GET", "POST"])
+def edit_comment(request, pk):
+    comment = _comment(request, pk)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied
+    proposal = comment.proposal
+    body = comment.body
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        if _run(
+            request,
+            lambda: services.edit_comment(comment=comment, by=request.user, body=body),
+            success=_("コメントを修正しました。"),
+        ):
+            return redirect(f"{proposal.url}#comment-{comment.pk}")
+        if not comment.can_edit(request.user):
+            return redirect(f"{proposal.url}#comment-{comment.pk}")
+    elif not comment.can_edit(request.user):
+        messages.error(request, _("編集できる時間を過ぎました。"))
+        return redirect(f"{proposal.url}#comment-{comment.pk}")
+    return render(
+        request,
+        "proposals/comment_edit.html",
+        {"comment": comment, "proposal": proposal, "body": body},
+    )
+
+
+@require_POST
+def report_comment(request, pk):
+    comment = _comment(request, pk)
+    _run(
+        request,
+        lambda: services.report_comment(
+            comment=comment, by=request.user, reason=request.POST.get("reason", "")
+        ),
+        success=_("通報しました。DX推進PTが確認します。"),
+    )
+    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
+
+
+@require_POST
+def hide_comment(request, pk):
+    comment = _comment(request, pk)
+    _run(
+        request,
+        lambda: services.hide_comment(comment=comment, by=request.user),
+        success=_("コメントを非表示にしました。"),
+    )
+    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
+
+
+@require_POST
+def restore_comment(request, pk):
+    comment = _comment(request, pk)
+    _run(
+        request,
+        lambda: services.restore_comment(comment=comment, by=request.user),
+        success=_("コメントを再表示しました。"),
+    )
+    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
+
+
+@require_POST
+def change_status(request, pk):
+    proposal = _proposal(request, pk)
+    _run(
+        request,
+        lambda: services.change_status(
+            proposal=proposal,
+            to=request.POST.get("status", ""),
+            by=request.user,
+            note=request.POST.get("note", ""),
+        ),
+        success=_("状態を変更しました。"),
+    )
+    return redirect(proposal.url + "#status")
+
+
+@require_POST
+def draft_document(request, pk):
+    proposal = _proposal(request, pk)
+    document = _run(
+        request,
+        lambda: services.draft_document(
+            proposal=proposal,
+            by=request.user,
+            base_url=request.build_absolute_uri("/"),
+        ),
+        success=_(
+            "提案から起案文書の下書きを作りました。内容を確認して提出してください。"
+        ),
+    )
+    if document is None:
+        return redirect(proposal.url)
+    return redirect(document.get_absolute_url())

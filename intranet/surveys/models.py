@@ -1,0 +1,88 @@
+"""職員アンケート: Wagtail form pages. The DX PT reads and exports the answers
+(CSV / Excel) in the CMS (フォーム → アンケート名); nobody else can."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+
+from intranet.pages.models import OwnedPageMixin
+from intranet.pages.text import html_to_text, join_text
+
+
+class SurveyIndexPage(Page):
+    """Open staff surveys."""
+
+    intro = RichTextField(_("説明"), blank=True, features=["bold", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types = ["surveys.SurveyPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("アンケート一覧")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["surveys"] = (
+            SurveyPage.objects.child_of(self)
+            .live()
+            .public()
+            .order_by("-first_published_at")
+        )
+        return context
+
+    def search_text(self) -> str:
+        return html_to_text(self.intro)
+
+
+class SurveyFormField(AbstractFormField):
+    page = ParentalKey(
+        "surveys.SurveyPage", on_delete=models.CASCADE, related_name="form_fields"
+    )
+
+
+class SurveyPage(OwnedPageMixin, AbstractEmailForm):
+    """A staff survey: questions built in the CMS, answers stored as submissions."""
+
+    intro = RichTextField(_("説明"), blank=True, features=["bold", "link", "ul"])
+    thank_you_text = RichTextField(
+        _("回答後のメッセージ"), blank=True, features=["bold", "link"]
+    )
+
+    content_panels = [
+        FormSubmissionsPanel(),
+        *AbstractEmailForm.content_panels,
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label=_("質問")),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]),
+                FieldPanel("subject"),
+            ],
+            heading=_("回答の通知メール（任意）"),
+        ),
+    ]
+    settings_panels = [*Page.settings_panels, *OwnedPageMixin.ownership_panels]
+    parent_page_types = ["surveys.SurveyIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = _("職員アンケート")
+        verbose_name_plural = _("職員アンケート")
+
+    def search_text(self) -> str:
+        """The survey's description and its questions (for the site search)."""
+        questions = self.form_fields.all()
+        return join_text(
+            html_to_text(self.intro),
+            "\n".join(f"{field.label} {field.help_text}" for field in questions),
+        )

@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "daphne",
     "intranet.home",
     "intranet.notifications",
+    "intranet.search",
     "directory",
     "workflows",
     "spaces",

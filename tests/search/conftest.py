@@ -32,3 +32,7 @@ def publish(home_page):
         return page
 
     return make
+
+
+# The approvals' rule book and drafts (tests/workflows/conftest.py), for documents.
+from tests.workflows.conftest import draft, rules, submitted, zaisei  # noqa: E402, F401

@@ -72,3 +72,12 @@ def test_rebuild_command(publish, applicant):
     assert found(applicant, "稟議") == [page.pk]
     assert draft.pk not in found(applicant, "下書き")
     assert "Indexed" in out.getvalue()
+
+
+def test_the_demo_loader_indexes_live_pages(home_page, applicant):
+    from intranet.search import demo
+
+    out = io.StringIO()
+    demo.load(stdout=out)
+    assert found(applicant, "ホーム") == [home_page.pk]
+    assert "Search index" in out.getvalue()

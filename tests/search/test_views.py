@@ -38,10 +38,13 @@ def test_people_group_links_to_the_people_finder(applicant_client, content):
     assert "佐藤 花子" in response.content.decode()
 
 
-def test_the_full_list_of_pages_is_paged(applicant_client, publish, home_page):
+def test_the_full_list_of_pages_is_paged(
+    applicant_client, publish, home_page, django_assert_max_num_queries
+):
     for number in range(25):
         publish(f"会議録 {number}")
-    first = applicant_client.get(RESULTS, {"q": "会議録", "kind": "pages"})
+    with django_assert_max_num_queries(5):
+        first = applicant_client.get(RESULTS, {"q": "会議録", "kind": "pages"})
     assert len(first.context["group"].items) == 20 and first.context["group"].more
     second = applicant_client.get(
         RESULTS, {"q": "会議録", "kind": "pages", "page": "2"}

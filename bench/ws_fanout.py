@@ -127,6 +127,9 @@ def prepare_database() -> str:
 
     from directory.models import Person
 
+    # core first: the audit ledger records the role grants other apps make after
+    # any migrate.
+    call_command("migrate", "core", verbosity=0)
     call_command("migrate", "directory", verbosity=0)
     call_command("migrate", "sessions", verbosity=0)
     person = Person.objects.create_user(

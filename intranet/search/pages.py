@@ -7,9 +7,10 @@ one SQL query (the count comes with the rows).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -119,27 +120,30 @@ def matching_entries(user, terms: list[Term]) -> QuerySet[PageEntry]:
     )
 
 
+@contextmanager
+def _through_the_index():
+    """On PostgreSQL, read the GIN index even for a common word.
+
+    The planner does not count the cost of reading each row's (TOASTed) tsvector,
+    so for words on more than a few percent of the pages it prefers a sequential
+    scan that is 2-5 times slower (docs/performance.md). SET LOCAL ends with the
+    transaction."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+
+
 def search_pages(user, query: str, *, limit: int = 10, offset: int = 0) -> PageResults:
     """Pages ``user`` may view matching ``query``; hits are escaped and marked."""
     terms = query_terms(query)
     if not terms:
         return PageResults()
-    rows = list(
-        matching_entries(user, terms)
-        .annotate(total=Window(Count("pk")))
-        .select_related("page")
-        .only(
-            "title",
-            "body",
-            "section",
-            "page__id",
-            "page__path",
-            "page__depth",
-            "page__url_path",
-            "page__last_published_at",
-            "page__live",
-        )[offset : offset + limit]
-    )
+    with _through_the_index():
+        rows = list(_page_rows(user, terms)[offset : offset + limit])
     hits = [
         PageHit(
             page_id=row.page_id,
@@ -156,9 +160,29 @@ def search_pages(user, query: str, *, limit: int = 10, offset: int = 0) -> PageR
     return PageResults(hits=hits, total=total, terms=terms)
 
 
+def _page_rows(user, terms: list[Term]) -> QuerySet[PageEntry]:
+    return (
+        matching_entries(user, terms)
+        .annotate(total=Window(Count("pk")))
+        .select_related("page")
+        .only(
+            "title",
+            "body",
+            "section",
+            "page__id",
+            "page__path",
+            "page__depth",
+            "page__url_path",
+            "page__last_published_at",
+            "page__live",
+        )
+    )
+
+
 def _count(user, terms: list[Term]) -> int:
     anywhere, _ = _matches(terms)
-    return visible_entries_for(user).filter(anywhere).count()
+    with _through_the_index():
+        return visible_entries_for(user).filter(anywhere).count()
 
 
 def suggest_pages(user, query: str, *, limit: int = 5) -> list[PageHit]:
@@ -166,11 +190,14 @@ def suggest_pages(user, query: str, *, limit: int = 5) -> list[PageHit]:
     terms = query_terms(query)
     if not terms:
         return []
-    rows = (
-        matching_entries(user, terms)
-        .select_related("page")
-        .only("title", "section", "page__id", "page__url_path", "page__path")[:limit]
-    )
+    with _through_the_index():
+        rows = list(
+            matching_entries(user, terms)
+            .select_related("page")
+            .only("title", "section", "page__id", "page__url_path", "page__path")[
+                :limit
+            ]
+        )
     return [
         PageHit(
             page_id=row.page_id,

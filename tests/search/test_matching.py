@@ -128,3 +128,11 @@ def test_odd_queries_never_fail(publish, applicant, query):
     publish("会議", "")
     results = search_pages(applicant, query)
     assert results.total >= 0
+
+
+def test_marks_line_up_when_case_folding_changes_the_length(publish, applicant):
+    publish("Straße会議の案内", "")
+    hit = search_pages(applicant, "STRASSE 会議").hits[0]
+    assert hit.title == "<mark>Straße</mark><mark>会議</mark>の案内" or (
+        hit.title == "<mark>Straße会議</mark>の案内"
+    )

@@ -7,10 +7,9 @@ one SQL query (the count comes with the rows).
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -27,7 +26,7 @@ from django.utils.safestring import SafeString
 from wagtail.models import PageViewRestriction
 
 from . import highlight
-from .index import FTS_TABLE, TABLE
+from .index import FTS_TABLE, MATCH_EXPRESSION, TABLE
 from .models import PageEntry
 from .tokens import Term, fts5_query, query_terms, tsquery
 
@@ -88,8 +87,11 @@ def _matches(terms: list[Term]) -> tuple[RawSQL, RawSQL]:
     The SQL is our own constants; the query reaches it only as a bound parameter."""
     if connection.vendor == "postgresql":
         query = tsquery(terms)
-        condition = "{table}.{column} @@ to_tsquery('simple'::regconfig, %s)"
-        columns = ("search_vector", [query]), ("title_vector", [query])
+        condition = "{column} @@ to_tsquery('simple'::regconfig, %s)"
+        columns = (
+            (MATCH_EXPRESSION.format(table=TABLE), [query]),
+            (f"{TABLE}.title_vector", [query]),
+        )
     else:
         query = fts5_query(terms)
         condition = "{table}.page_id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
@@ -120,30 +122,12 @@ def matching_entries(user, terms: list[Term]) -> QuerySet[PageEntry]:
     )
 
 
-@contextmanager
-def _through_the_index():
-    """On PostgreSQL, read the GIN index even for a common word.
-
-    The planner does not count the cost of reading each row's (TOASTed) tsvector,
-    so for words on more than a few percent of the pages it prefers a sequential
-    scan that is 2-5 times slower (docs/performance.md). SET LOCAL ends with the
-    transaction."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-        yield
-
-
 def search_pages(user, query: str, *, limit: int = 10, offset: int = 0) -> PageResults:
     """Pages ``user`` may view matching ``query``; hits are escaped and marked."""
     terms = query_terms(query)
     if not terms:
         return PageResults()
-    with _through_the_index():
-        rows = list(_page_rows(user, terms)[offset : offset + limit])
+    rows = list(_page_rows(user, terms)[offset : offset + limit])
     hits = [
         PageHit(
             page_id=row.page_id,
@@ -181,8 +165,7 @@ def _page_rows(user, terms: list[Term]) -> QuerySet[PageEntry]:
 
 def _count(user, terms: list[Term]) -> int:
     anywhere, _ = _matches(terms)
-    with _through_the_index():
-        return visible_entries_for(user).filter(anywhere).count()
+    return visible_entries_for(user).filter(anywhere).count()
 
 
 def suggest_pages(user, query: str, *, limit: int = 5) -> list[PageHit]:
@@ -190,14 +173,11 @@ def suggest_pages(user, query: str, *, limit: int = 5) -> list[PageHit]:
     terms = query_terms(query)
     if not terms:
         return []
-    with _through_the_index():
-        rows = list(
-            matching_entries(user, terms)
-            .select_related("page")
-            .only("title", "section", "page__id", "page__url_path", "page__path")[
-                :limit
-            ]
-        )
+    rows = list(
+        matching_entries(user, terms)
+        .select_related("page")
+        .only("title", "section", "page__id", "page__url_path", "page__path")[:limit]
+    )
     return [
         PageHit(
             page_id=row.page_id,

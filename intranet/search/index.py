@@ -3,8 +3,8 @@
 SQLite: an external-content FTS5 table over ``search_pageentry`` (ascii tokenizer:
 tokens are separated by spaces, every non-ASCII character is part of a token), kept in
 step by triggers, so any write to the entries (ORM, bulk, cascade) updates it.
-PostgreSQL: a GIN index on ``to_tsvector('simple', …)`` of the tokens (the ``simple``
-configuration: no stemming, no stop words) and a generated title ``tsvector``. Both are built in; no extension needed.
+PostgreSQL: two generated ``tsvector`` columns built with the ``simple`` configuration
+(no stemming, no stop words) and a GIN index. Both are built in; no extension needed.
 """
 
 from __future__ import annotations
@@ -44,20 +44,18 @@ SQLITE_SCHEMA = [
     # Entries written before the table existed (a rebuild is cheap and idempotent).
     "INSERT INTO {fts}({fts}) VALUES ('rebuild')",
 ]
-# The GIN index is on an expression, not on a stored tsvector column: the planner then
-# knows that a sequential scan would compute to_tsvector for every row and reads the
-# index even for a common word (with a stored column it undercounts reading each
-# row's TOASTed vector and scans the table, 2-5 times slower). MATCH_EXPRESSION in
-# pages.py must stay identical to the indexed expression.
-MATCH_EXPRESSION = (
-    "to_tsvector('simple'::regconfig, {table}.title_tokens || ' ' || "
-    "{table}.body_tokens)"
-)
+# A GIN index on a stored tsvector. (An index on the to_tsvector expression makes the
+# planner read the index for common words, but where it still chooses a sequential
+# scan — small tables, words on most pages — it computes to_tsvector for every row,
+# many times slower; a stored column bounds that worst case. docs/architecture.md.)
 POSTGRES_SCHEMA = [
     "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS title_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, title_tokens)) STORED",
+    "ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, title_tokens) || "
+    "to_tsvector('simple'::regconfig, body_tokens)) STORED",
     "CREATE INDEX IF NOT EXISTS {table}_search_gin ON {table} "
-    "USING gin ((" + MATCH_EXPRESSION + "))",
+    "USING gin (search_vector)",
 ]
 
 
@@ -81,6 +79,7 @@ def drop_schema(db=None) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         elif db.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {TABLE}_search_gin")
+            cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS search_vector")
             cursor.execute(f"ALTER TABLE {TABLE} DROP COLUMN IF EXISTS title_vector")
 
 

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString
 from wagtail.models import PageViewRestriction
 
 from . import highlight
-from .index import FTS_TABLE, MATCH_EXPRESSION, TABLE
+from .index import FTS_TABLE, TABLE
 from .models import PageEntry
 from .tokens import Term, fts5_query, query_terms, tsquery
 
@@ -89,7 +89,7 @@ def _matches(terms: list[Term]) -> tuple[RawSQL, RawSQL]:
         query = tsquery(terms)
         condition = "{column} @@ to_tsquery('simple'::regconfig, %s)"
         columns = (
-            (MATCH_EXPRESSION.format(table=TABLE), [query]),
+            (f"{TABLE}.search_vector", [query]),
             (f"{TABLE}.title_vector", [query]),
         )
     else:

@@ -20,62 +20,14 @@ from __future__ import annotations
 import datetime
 import gc
 import os
-import shutil
 import signal
 import statistics
 import sys
-import tempfile
 import time
-import uuid
-from urllib.parse import urlsplit
 
-from bench._common import arguments, median, report
+from bench._common import arguments, median, report, setup_django, throwaway_database
 
 BENCH = "approvals"
-
-
-def _prepare_database(url: str | None):
-    """Point DATABASE_URL at a throwaway database; return a cleanup callable."""
-    if url and urlsplit(url).scheme.startswith("postgres"):
-        import psycopg
-
-        # Named after the given database, so it is plainly that user's throwaway copy.
-        base = urlsplit(url).path.lstrip("/") or "postgres"
-        name = f"{base}_bench_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-        admin = url
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'CREATE DATABASE "{name}"')
-        parts = urlsplit(url)
-        os.environ["DATABASE_URL"] = parts._replace(path=f"/{name}").geturl()
-
-        def cleanup():
-            from django.db import connections
-
-            connections.close_all()
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        return cleanup
-    directory = tempfile.mkdtemp(prefix="bench-approvals-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{directory}/bench.sqlite3"
-    return lambda: shutil.rmtree(directory, ignore_errors=True)
-
-
-def _setup_django():
-    os.environ["DJANGO_SETTINGS_MODULE"] = "intranet.settings.test"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ.setdefault("REQUEST_LOG_LEVEL", "WARNING")  # no request log lines
-    import django
-    from django.conf import settings
-
-    django.setup()
-    # Tables straight from the models: much faster than replaying every migration.
-    settings.MIGRATION_MODULES = {
-        config.label: None for config in django.apps.apps.get_app_configs()
-    }
-    from django.core.management import call_command
-
-    call_command("migrate", run_syncdb=True, verbosity=0)
 
 
 class Org:
@@ -369,12 +321,12 @@ def main() -> int:
     args = arguments(__doc__.splitlines()[0])
     staff = 5_000 if args.quick else 20_000
     history = 10_000 if args.quick else 100_000
-    cleanup = _prepare_database(os.environ.get("BENCH_DATABASE_URL"))
+    cleanup = throwaway_database(os.environ.get("BENCH_DATABASE_URL"), BENCH)
     # A terminated run still drops its throwaway database.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(2))
     try:
         started = time.perf_counter()
-        _setup_django()
+        setup_django()
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext

@@ -23,11 +23,39 @@ def katakana_to_hiragana(value: str) -> str:
     return value.translate(_HIRAGANA_TABLE)
 
 
+def tidy(value: str) -> str:
+    """NFKC (full-width ASCII → ASCII, half-width katakana → katakana), white space
+    squeezed (U+3000 included): text fit to show, before kana and case folding."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value or "")).strip()
+
+
+def fold(value: str) -> str:
+    """Katakana → hiragana and case folding, character by character (so that the
+    result lines up with ``value`` whenever it has the same length)."""
+    return katakana_to_hiragana(value).casefold()
+
+
 def normalize(value: str) -> str:
     """Fold width, kana and case; squeeze white space (U+3000 included)."""
-    folded = unicodedata.normalize("NFKC", value or "").replace("\u3000", " ")
-    folded = katakana_to_hiragana(folded).casefold()
-    return _SPACES.sub(" ", folded).strip()
+    return fold(tidy(value))
+
+
+# Kana, CJK ideographs and the marks written inside Japanese words (々 〆 ー).
+CJK_CHARACTERS = (
+    "\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+)
+_BROKEN_LINE = re.compile(
+    rf"(?<=[{CJK_CHARACTERS}])[ \t\u3000]*\r?\n[ \t\u3000]*(?=[{CJK_CHARACTERS}])"
+)
+
+
+def join_lines(value: str) -> str:
+    """Join lines broken inside Japanese text (会\\n議 → 会議), as a reader would.
+
+    Japanese has no spaces between words, so a line break between two Japanese
+    characters is layout, not a word boundary. Other line breaks stay (``normalize``
+    and ``tidy`` turn them into spaces)."""
+    return _BROKEN_LINE.sub("", value or "")
 
 
 def reading_sort_key(value: str) -> str:

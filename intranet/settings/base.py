@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "intranet.proposals",
     "intranet.surveys",
     "intranet.notifications",
+    "intranet.search",
     "directory",
     "workflows",
     "spaces",

@@ -18,6 +18,7 @@ LOADERS = [
     "spaces.demo",
     "workflows.demo",
     "intranet.pages.demo",
+    "intranet.search.demo",  # last: indexes the pages the others created
 ]
 
 

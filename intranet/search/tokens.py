@@ -1,0 +1,84 @@
+"""Japanese text → index tokens, and a query → the terms to match.
+
+Japanese has no spaces between words, so the index holds overlapping character
+bigrams of every run of Japanese characters (会議室 → 会議 議室 室: the last character
+of a run also stands alone, so that a one-character query finds it as a prefix).
+Runs of other letters and digits are kept as words. A query word of two or more
+Japanese characters becomes the phrase of its bigrams, which matches exactly the
+places where it occurs as a substring; other words match as prefixes.
+
+Text is normalised first (``directory.text``: NFKC width folding, katakana →
+hiragana, case folding, lines broken inside Japanese joined), both when indexing and
+when searching, so ｶｲｷﾞ, カイギ and かいぎ are the same word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from directory.text import CJK_CHARACTERS, join_lines, normalize
+
+# A run of Japanese characters, or a run of other letters and digits.
+_RUNS = re.compile(rf"([{CJK_CHARACTERS}]+)|([^\W_{CJK_CHARACTERS}]+)")
+MAX_QUERY_CHARS = 100
+MAX_TERMS = 6
+MAX_TERM_CHARS = 30
+
+
+def index_tokens(text: str) -> str:
+    """The token string stored for ``text`` (already ``normalize``d or not)."""
+    tokens: list[str] = []
+    for japanese, word in _RUNS.findall(normalize(join_lines(text))):
+        if japanese:
+            tokens.extend(japanese[i : i + 2] for i in range(len(japanese) - 1))
+            tokens.append(japanese[-1])
+        else:
+            tokens.append(word)
+    return " ".join(tokens)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One thing every result must contain: ``text`` as a substring (Japanese) or
+    a word starting with it (other scripts)."""
+
+    text: str
+    japanese: bool
+
+    @property
+    def bigrams(self) -> list[str]:
+        return [self.text[i : i + 2] for i in range(len(self.text) - 1)]
+
+
+def query_terms(query: str) -> list[Term]:
+    """The terms of a search box entry; [] when it holds nothing searchable."""
+    folded = normalize(join_lines((query or "")[:MAX_QUERY_CHARS]))
+    terms: list[Term] = []
+    for japanese, word in _RUNS.findall(folded):
+        term = Term((japanese or word)[:MAX_TERM_CHARS], japanese=bool(japanese))
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def fts5_query(terms: list[Term]) -> str:
+    """SQLite FTS5 MATCH expression (tokens hold no quotes: they are letters only)."""
+    parts = []
+    for term in terms:
+        if term.japanese and len(term.text) > 1:
+            parts.append('"' + " ".join(term.bigrams) + '"')
+        else:
+            parts.append(f'"{term.text}"*')
+    return " AND ".join(parts)
+
+
+def tsquery(terms: list[Term]) -> str:
+    """PostgreSQL to_tsquery('simple', …) text: a phrase of bigrams or a prefix."""
+    parts = []
+    for term in terms:
+        if term.japanese and len(term.text) > 1:
+            parts.append("(" + " <-> ".join(f"'{b}'" for b in term.bigrams) + ")")
+        else:
+            parts.append(f"'{term.text}':*")
+    return " & ".join(parts)

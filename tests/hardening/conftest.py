@@ -11,16 +11,22 @@ import datetime
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document as CmsDocument
 
+from directory import roles
 from directory import services as directory_services
 from directory.models import PresencePeriod
 from intranet.notifications import services as notification_services
 from intranet.notifications.kinds import Kind
+from intranet.pages.publishing import ensure_publishing_setup
+from intranet.proposals import services as proposal_services
+from intranet.proposals.models import ProposalIndexPage, ProposalPage
 from spaces import services as spaces_services
 from spaces import slots
 from spaces.models import Booking
+from tests.factories import PersonFactory
 from tests.spaces.conftest import business_day, facility_manager, make_campus
 from tests.workflows.conftest import draft, rules, submitted, zaisei
 from workflows import services as workflow_services
@@ -113,6 +119,7 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
         note="出張" + text,
     )
     token = spaces_services.issue_calendar_token(person=applicant)
+    proposal, comment = make_proposal(office)
     cms_document = CmsDocument(title="庁内規程集")
     cms_document.file.save("kitei.pdf", SimpleUploadedFile("kitei.pdf", PDF_BYTES))
     return SimpleNamespace(
@@ -130,7 +137,31 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
         delegation=delegation,
         calendar_token=token,
         cms_document=cms_document,
+        proposal=proposal,
+        comment=comment,
     )
+
+
+def make_proposal(office):
+    """A published proposal of the DX PT (``office.pt_member``) with 佐藤's comment.
+
+    Proposals are for all staff to read, so no secret text goes into them.
+    """
+    ensure_publishing_setup()
+    office.pt_member = PersonFactory(username="ito", last_name="伊藤")
+    office.pt_member.groups.add(Group.objects.get(name=roles.DX_PT))
+    proposal = ProposalPage(
+        title="会議資料のペーパーレス化",
+        slug="paperless",
+        problem="<p>会議のたびに資料を印刷しています。</p>",
+    )
+    ProposalIndexPage.objects.get().add_child(instance=proposal)
+    # As the PT lead approves it (公開承認); the crawl needs only the live page.
+    proposal.save_revision(user=office.pt_member).publish()
+    comment = proposal_services.add_comment(
+        proposal=proposal, author=office.applicant, body="賛成です。"
+    )
+    return proposal, comment
 
 
 @pytest.fixture

@@ -47,6 +47,7 @@ class Route:
     anonymous: int | None = None
     query: Callable = field(default=lambda world: "")
     own: bool = False
+    may_change: frozenset = frozenset()
 
 
 def doc(world):
@@ -250,6 +251,78 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w.office.units.shomu.pk}, stranger=STAFF
     ),
     "directory:sync_runs": Route(owner="admin", stranger=403),
+    # --- proposals, pages and search (intranet/) --------------------------------------
+    "proposals": Route(stranger=STAFF),
+    "proposals:support": Route(
+        kwargs=lambda w: {"pk": w.proposal.pk},
+        get=405,
+        stranger=405,
+        post=True,
+        own=True,
+        may_change=frozenset({"proposals.support"}),
+    ),
+    # An empty comment is refused with a message: nothing is stored.
+    "proposals:comment": Route(
+        kwargs=lambda w: {"pk": w.proposal.pk},
+        get=405,
+        stranger=405,
+        post=True,
+        own=True,
+    ),
+    "proposals:comment_edit": Route(
+        kwargs=lambda w: {"pk": w.comment.pk},
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"body": "書き換え"},
+    ),
+    # Anyone may report a comment once; the PT hears of it.
+    "proposals:comment_report": Route(
+        kwargs=lambda w: {"pk": w.comment.pk},
+        get=405,
+        stranger=405,
+        post=True,
+        own=True,
+        may_change=frozenset(
+            {
+                "proposals.commentreport",
+                "notifications.notification",
+                "notifications.emaildelivery",
+            }
+        ),
+    ),
+    # The PT's own: moderation, status, and 起案にする.
+    "proposals:comment_hide": Route(
+        kwargs=lambda w: {"pk": w.comment.pk},
+        owner="pt_member",
+        get=405,
+        stranger=405,
+        post=True,
+    ),
+    "proposals:comment_restore": Route(
+        kwargs=lambda w: {"pk": w.comment.pk},
+        owner="pt_member",
+        get=405,
+        stranger=405,
+        post=True,
+    ),
+    "proposals:status": Route(
+        kwargs=lambda w: {"pk": w.proposal.pk},
+        owner="pt_member",
+        get=405,
+        stranger=405,
+        post=True,
+        post_data=lambda w: {"status": "trial"},
+    ),
+    "proposals:draft": Route(
+        kwargs=lambda w: {"pk": w.proposal.pk},
+        owner="pt_member",
+        get=405,
+        stranger=405,
+        post=True,
+    ),
+    "pages:stale": Route(stranger=STAFF),
+    "search:results": Route(stranger=STAFF, query=lambda w: "q=会議"),
+    "search:suggest": Route(stranger=STAFF, query=lambda w: "q=会議"),
     # --- Wagtail pages and documents ------------------------------------------------
     "wagtail_serve": Route(stranger=STAFF, kwargs=lambda w: ("",)),
     # CMS documents are for all staff (Wagtail's collection privacy aside).
@@ -409,7 +482,11 @@ def test_strangers_post_changes_nothing(crawl):
             continue
         before = snapshot()
         response = stranger.post(paths[key], route.post_data(world))
-        changed = changed_tables(before, snapshot())
+        changed = [
+            table
+            for table in changed_tables(before, snapshot())
+            if table not in route.may_change
+        ]
         refused = response.status_code in {400, 403, 404, 405} or (
             response.status_code in {200, 302}
             and (route.stranger == STAFF or route.own)

@@ -72,3 +72,13 @@ def test_proposal_from_cms_to_support(live, new_page, pt, site, applicant):  # n
     screenshot(phone, "proposal-phone")
     assert Support.objects.filter(proposal=proposal, person=applicant).exists()
     assert Comment.objects.filter(proposal=proposal, author=applicant).count() == 1
+
+    # Anyone finds it from the header's search box by a two-character word.
+    box = phone.get_by_role("combobox", name="サイト内検索")
+    box.fill("押印")
+    box.press("Enter")
+    phone.wait_for_url(f"{base}/search/?q=*")
+    results = phone.get_by_test_id("results-pages")
+    expect(results).to_contain_text(TITLE)
+    assert results.locator("mark").first.inner_text() == "押印"
+    screenshot(phone, "proposal-found-by-search")

@@ -103,12 +103,14 @@ def search_people(
     *,
     limit: int = 20,
     day: datetime.date | None = None,
+    with_presence: bool = True,
 ) -> list[Person]:
     """Active people matching every word of ``query``, in 五十音順 (by reading).
 
     Each person comes with ``current_memberships`` (units and posts on ``day``, 本務
-    first) and ``current_presence`` (the PresencePeriod covering ``day`` or None), so
-    a result list needs no further queries.
+    first) and, unless ``with_presence`` is False, ``current_presence`` (the
+    PresencePeriod covering ``day`` or None), so a result list needs no further
+    queries.
     """
     tokens = normalize(query).split()[:MAX_TOKENS]
     if not tokens:
@@ -126,11 +128,13 @@ def search_people(
             )
             condition |= Q(pk__in=members.values("person_id"))
         matches = matches.filter(condition)
-    ids = list(matches.order_by("sort_key", "id").values_list("id", flat=True)[:limit])
-    if not ids:
+    # The match runs on the covering index as a subquery; only the page of people
+    # found is read from the table, in the same query.
+    first_ids = matches.order_by("sort_key", "id").values("id")[:limit]
+    results = list(Person.objects.filter(pk__in=first_ids).order_by("sort_key", "id"))
+    if not results:
         return []
-    by_id = Person.objects.in_bulk(ids)
-    results = [by_id[pk] for pk in ids]
+    ids = [person.pk for person in results]
     # Hand-made prefetches: Django's Prefetch machinery costs more than the queries.
     memberships: dict[int, list[Membership]] = {pk: [] for pk in ids}
     for membership in (
@@ -142,11 +146,12 @@ def search_people(
     ):
         memberships[membership.person_id].append(membership)
     presence: dict[int, PresencePeriod] = {}
-    for period in (
+    periods = (
         PresencePeriod.objects.covering(day)
         .filter(person_id__in=ids)
         .order_by("start_date", "id")
-    ):
+    )
+    for period in periods if with_presence else ():
         presence[period.person_id] = period  # the latest start wins
     for person in results:
         person.current_memberships = memberships[person.pk]

@@ -95,7 +95,7 @@ def search_site(user, query: str, *, per_group: int = 5) -> SiteResults:
     for kind, finder, more_url in (
         (
             Kind.PEOPLE,
-            lambda limit: search_people(query, limit=limit),
+            lambda limit: search_people(query, limit=limit, with_presence=False),
             _url("directory:people", q=query),
         ),
         (
@@ -172,7 +172,7 @@ def suggest(user, query: str) -> list[Suggestion]:
         Suggestion(Kind.PAGES, str(LABELS[Kind.PAGES]), hit.title, hit.section, hit.url)
         for hit in suggest_pages(user, query, limit=5)
     ]
-    for person in search_people(query, limit=3):
+    for person in search_people(query, limit=3, with_presence=False):
         unit = next(iter(person.current_memberships), None)
         suggestions.append(
             Suggestion(

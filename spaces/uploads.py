@@ -35,6 +35,10 @@ CONTENT_TYPES = {
 }
 
 
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
 def _looks_like(extension: str, head: bytes) -> bool:
     if extension == "svg":
         # A DOCTYPE could declare entities (the "billion laughs"); plans need none.
@@ -51,7 +55,7 @@ def validate_plan_file(upload) -> None:
             _("平面図のファイルが大きすぎます（上限 %(limit)d MB）。"),
             params={"limit": PLAN_MAX_BYTES // (1024 * 1024)},
         )
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    extension = _extension(upload.name)
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)
@@ -66,5 +70,4 @@ def validate_plan_file(upload) -> None:
 
 
 def content_type_of(name: str) -> str:
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    return CONTENT_TYPES.get(extension, "application/octet-stream")
+    return CONTENT_TYPES.get(_extension(name), "application/octet-stream")

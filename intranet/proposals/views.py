@@ -113,39 +113,43 @@ def edit_comment(request, pk):
     )
 
 
+def _act_on_comment(request, pk, action, *, success: str):
+    """Run ``action(comment)`` for a comment the user may see; back to the comment."""
+    comment = _comment(request, pk)
+    _run(request, lambda: action(comment), success=success)
+    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
+
+
 @require_POST
 def report_comment(request, pk):
-    comment = _comment(request, pk)
-    _run(
+    return _act_on_comment(
         request,
-        lambda: services.report_comment(
+        pk,
+        lambda comment: services.report_comment(
             comment=comment, by=request.user, reason=request.POST.get("reason", "")
         ),
         success=_("通報しました。DX推進PTが確認します。"),
     )
-    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
 
 
 @require_POST
 def hide_comment(request, pk):
-    comment = _comment(request, pk)
-    _run(
+    return _act_on_comment(
         request,
-        lambda: services.hide_comment(comment=comment, by=request.user),
+        pk,
+        lambda comment: services.hide_comment(comment=comment, by=request.user),
         success=_("コメントを非表示にしました。"),
     )
-    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
 
 
 @require_POST
 def restore_comment(request, pk):
-    comment = _comment(request, pk)
-    _run(
+    return _act_on_comment(
         request,
-        lambda: services.restore_comment(comment=comment, by=request.user),
+        pk,
+        lambda comment: services.restore_comment(comment=comment, by=request.user),
         success=_("コメントを再表示しました。"),
     )
-    return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
 
 
 @require_POST

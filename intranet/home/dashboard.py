@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from intranet.news.models import NewsArticlePage
 from intranet.pages.review import pages_awaiting_review
 from intranet.pages.stale import stale_pages_for
+from intranet.pages.visibility import viewable_by
 from intranet.proposals.queries import latest_proposals
 from spaces.queries import bookings_today_for
 from workflows.models import Document
@@ -38,12 +39,12 @@ def document_counts(user) -> list[DocumentCount]:
     return shown
 
 
-def news_for_dashboard(limit: int = PANEL_LIMIT) -> list[NewsArticlePage]:
-    """Pinned news first, then the newest."""
+def news_for_dashboard(user, limit: int = PANEL_LIMIT) -> list[NewsArticlePage]:
+    """Pinned news first, then the newest, of the articles ``user`` may read."""
     return list(
-        NewsArticlePage.objects.live()
-        .public()
-        .order_by("-pinned", "-date", "-pk")[:limit]
+        viewable_by(NewsArticlePage.objects.live(), user).order_by(
+            "-pinned", "-date", "-pk"
+        )[:limit]
     )
 
 
@@ -53,7 +54,7 @@ def dashboard_for(user) -> dict:
         "pages_to_review": pages_awaiting_review(user, limit=PANEL_LIMIT),
         "document_counts": document_counts(user),
         "bookings_today": bookings_today_for(user),
-        "news": news_for_dashboard(),
-        "proposals": latest_proposals(limit=PANEL_LIMIT),
+        "news": news_for_dashboard(user),
+        "proposals": latest_proposals(user, limit=PANEL_LIMIT),
         "stale_pages": stale_pages_for(user, limit=PANEL_LIMIT),
     }

@@ -11,6 +11,7 @@ from wagtail.models import Page
 
 from intranet.pages.models import RICH_TEXT_FEATURES, OwnedPageMixin
 from intranet.pages.text import html_to_text, join_text
+from intranet.pages.visibility import viewable_by
 
 NEWS_PER_PAGE = 20
 
@@ -31,7 +32,9 @@ class NewsIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         category = request.GET.get("category", "")
-        articles = NewsArticlePage.objects.child_of(self).live().public()
+        articles = viewable_by(
+            NewsArticlePage.objects.child_of(self).live(), request.user
+        )
         if category in NewsArticlePage.Category.values:
             articles = articles.filter(category=category)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from directory import roles
+from intranet.pages.visibility import viewable_by
 
 from .models import ProposalPage
 
@@ -13,13 +14,14 @@ def is_pt(user) -> bool:
 
 
 def visible_proposals_for(user):
-    """Published proposals without a view restriction: what any staff member reads.
+    """Published proposals whose view restrictions ``user`` passes (a login
+    restriction: any member of staff; a group restriction: its groups).
 
     Drafts and proposals waiting for 公開承認 are read in the CMS, not here.
     """
     if not user.is_authenticated or not user.is_active:
         return ProposalPage.objects.none()
-    return ProposalPage.objects.live().public()
+    return viewable_by(ProposalPage.objects.live(), user)
 
 
 def can_view_proposal(user, proposal: ProposalPage) -> bool:

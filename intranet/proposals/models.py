@@ -66,7 +66,7 @@ class ProposalIndexPage(Page):
             status = ""
         tag = request.GET.get("tag", "")[:100]
         context["proposals"] = queries.proposal_list(
-            parent=self, status=status, tag=tag
+            request.user, parent=self, status=status, tag=tag
         )
         context["statuses"] = Status.choices
         context["status"] = status

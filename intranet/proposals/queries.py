@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from workflows.access import can_view_document
 
-from .access import is_pt
+from .access import is_pt, visible_proposals_for
 from .models import (
     TRANSITIONS,
     Comment,
@@ -33,8 +33,10 @@ def with_counts(proposals):
     )
 
 
-def proposal_list(*, parent=None, status: str = "", tag: str = "", limit=LIST_LIMIT):
-    proposals = ProposalPage.objects.live().public()
+def proposal_list(
+    user, *, parent=None, status: str = "", tag: str = "", limit=LIST_LIMIT
+):
+    proposals = visible_proposals_for(user)
     if parent is not None:
         proposals = proposals.child_of(parent)
     if status:
@@ -48,11 +50,10 @@ def proposal_list(*, parent=None, status: str = "", tag: str = "", limit=LIST_LI
     )
 
 
-def latest_proposals(limit: int = 5) -> list[ProposalPage]:
+def latest_proposals(user, limit: int = 5) -> list[ProposalPage]:
     """The newest published proposals with their support counts (the dashboard)."""
     return list(
-        ProposalPage.objects.live()
-        .public()
+        visible_proposals_for(user)
         .annotate(support_count=Count("supports"))
         .order_by("-first_published_at", "-pk")[:limit]
     )

@@ -13,17 +13,14 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
-    Exists,
     F,
-    OuterRef,
-    Q,
     QuerySet,
     Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Length, Substr
 from django.utils.safestring import SafeString
-from wagtail.models import PageViewRestriction
+
+from intranet.pages.visibility import blocked_for
 
 from . import highlight
 from .index import FTS_TABLE, TABLE
@@ -49,36 +46,14 @@ class PageResults:
     terms: list[Term] = field(default_factory=list)
 
 
-def restricted_for(user) -> QuerySet[PageViewRestriction]:
-    """The view restrictions ``user`` does not pass (Wagtail's own rules: a login
-    restriction passes any signed-in user, a group restriction its groups and the
-    superusers; a password restriction is never passed in search)."""
-    restrictions = PageViewRestriction.objects.all()
-    if not getattr(user, "is_authenticated", False):
-        return restrictions
-    passed = Q(restriction_type=PageViewRestriction.LOGIN)
-    if user.is_superuser:
-        passed |= Q(restriction_type=PageViewRestriction.GROUPS)
-    else:
-        member = PageViewRestriction.groups.through.objects.filter(
-            pageviewrestriction_id=OuterRef("pk"),
-            group_id__in=user.groups.values("pk"),
-        )
-        passed |= Q(restriction_type=PageViewRestriction.GROUPS) & Exists(member)
-    return restrictions.exclude(passed)
-
-
 def visible_entries_for(user) -> QuerySet[PageEntry]:
     """Index entries of live pages that ``user`` may view: neither the page nor any
     page above it carries a restriction the user does not pass."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return PageEntry.objects.none()
-    # A restriction applies to its page and every page below it, i.e. to the pages
-    # whose tree path starts with the restricted page's path.
-    blocking = restricted_for(user).filter(
-        page__path=Substr(OuterRef("page__path"), 1, Length("page__path"))
+    return PageEntry.objects.filter(page__live=True).exclude(
+        blocked_for(user, "page__path")
     )
-    return PageEntry.objects.filter(page__live=True).exclude(Exists(blocking))
 
 
 def _matches(terms: list[Term]) -> tuple[RawSQL, RawSQL]:

@@ -14,6 +14,7 @@ from wagtail.models import Page
 
 from intranet.pages.models import OwnedPageMixin
 from intranet.pages.text import html_to_text, join_text
+from intranet.pages.visibility import viewable_by
 
 
 class SurveyIndexPage(Page):
@@ -31,12 +32,9 @@ class SurveyIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["surveys"] = (
-            SurveyPage.objects.child_of(self)
-            .live()
-            .public()
-            .order_by("-first_published_at")
-        )
+        context["surveys"] = viewable_by(
+            SurveyPage.objects.child_of(self).live(), request.user
+        ).order_by("-first_published_at")
         return context
 
     def search_text(self) -> str:

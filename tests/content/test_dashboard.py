@@ -108,3 +108,45 @@ def test_stale_pages_are_listed_for_their_section(
     client.force_login(stranger)
     assert 'data-testid="panel-stale"' not in client.get("/").content.decode()
     assert "古い規程" not in client.get("/pages/stale/").content.decode()
+
+
+def test_restricted_articles_show_to_those_who_may_read_them(
+    client, applicant, stranger, pt, make_news, make_proposal
+):
+    """The panels and lists judge a view restriction as the page itself does: a
+    login restriction lets in all staff, a group restriction only its groups."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    staff_only = make_news(title="職員限定のお知らせ")
+    PageViewRestriction.objects.create(
+        page=staff_only, restriction_type=PageViewRestriction.LOGIN
+    )
+    group = Group.objects.create(name="庶務担当者会")
+    applicant.groups.add(group)
+    members_only = make_news(title="庶務担当者会のお知らせ")
+    restriction = PageViewRestriction.objects.create(
+        page=members_only, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    closed = make_proposal(title="合言葉で読む提案")
+    PageViewRestriction.objects.create(
+        page=closed, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+
+    client.force_login(applicant)
+    home = client.get("/").content.decode()
+    news = client.get(staff_only.get_parent().url).content.decode()
+    for html in (home, news):
+        assert "職員限定のお知らせ" in html
+        assert "庶務担当者会のお知らせ" in html
+    assert "合言葉で読む提案" not in home
+    assert "合言葉で読む提案" not in client.get(closed.get_parent().url).content.decode()
+
+    client.force_login(stranger)
+    home = client.get("/").content.decode()
+    assert "職員限定のお知らせ" in home
+    assert "庶務担当者会のお知らせ" not in home
+    assert "庶務担当者会のお知らせ" not in client.get(
+        members_only.get_parent().url
+    ).content.decode()

@@ -1,0 +1,48 @@
+"""Which pages a person may view, as a database condition (no query of its own).
+
+Wagtail's ``PageQuerySet.public()`` first reads every view restriction (one query
+each time it is called) and excludes all restricted pages, even those a signed-in
+member of staff may read. Here the restrictions are a subquery instead, judged by
+Wagtail's own rules for ``user``: a login restriction passes any signed-in user, a
+group restriction its groups and the superusers; a password restriction is never
+passed in a listing.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
+from wagtail.models import PageViewRestriction
+
+
+def restricted_for(user) -> QuerySet[PageViewRestriction]:
+    """The view restrictions ``user`` does not pass."""
+    restrictions = PageViewRestriction.objects.all()
+    if not getattr(user, "is_authenticated", False):
+        return restrictions
+    passed = Q(restriction_type=PageViewRestriction.LOGIN)
+    if user.is_superuser:
+        passed |= Q(restriction_type=PageViewRestriction.GROUPS)
+    else:
+        member = PageViewRestriction.groups.through.objects.filter(
+            pageviewrestriction_id=OuterRef("pk"),
+            group_id__in=user.groups.values("pk"),
+        )
+        passed |= Q(restriction_type=PageViewRestriction.GROUPS) & Exists(member)
+    return restrictions.exclude(passed)
+
+
+def blocked_for(user, path: str = "path") -> Exists:
+    """True where a restriction ``user`` does not pass covers the page whose tree
+    path is the outer query's ``path``: a restriction applies to its page and every
+    page below it, i.e. to the paths that start with the restricted page's path."""
+    return Exists(
+        restricted_for(user).filter(
+            page__path=Substr(OuterRef(path), 1, Length("page__path"))
+        )
+    )
+
+
+def viewable_by(pages: QuerySet, user) -> QuerySet:
+    """``pages`` without those ``user`` may not view (the queryset's pages)."""
+    return pages.exclude(blocked_for(user))

@@ -109,6 +109,27 @@ def test_database_url_postgres_is_parsed(monkeypatch):
     )
 
 
+def test_postgres_planner_prices_random_reads_as_ssd(monkeypatch):
+    from intranet.settings import environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgres://ward@db.example/intranet")
+    monkeypatch.delenv("DATABASE_RANDOM_PAGE_COST", raising=False)
+    assert environment.database()["OPTIONS"]["options"] == "-c random_page_cost=1.1"
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "2")
+    assert environment.database()["OPTIONS"]["options"] == "-c random_page_cost=2"
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "")
+    assert "options" not in environment.database()["OPTIONS"]
+    # Options given in the URL win.
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgres://ward@db.example/intranet?options=-c%20x%3D1"
+    )
+    assert environment.database()["OPTIONS"]["options"] == "-c x=1"
+    for bad in ("fast", "0", "-1"):
+        monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", bad)
+        with pytest.raises(environment.ConfigurationError):
+            environment.database()
+
+
 def test_sqlite_writers_queue_instead_of_failing(settings):
     from intranet.settings import environment
 

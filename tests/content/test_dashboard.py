@@ -141,12 +141,15 @@ def test_restricted_articles_show_to_those_who_may_read_them(
         assert "職員限定のお知らせ" in html
         assert "庶務担当者会のお知らせ" in html
     assert "合言葉で読む提案" not in home
-    assert "合言葉で読む提案" not in client.get(closed.get_parent().url).content.decode()
+    assert (
+        "合言葉で読む提案" not in client.get(closed.get_parent().url).content.decode()
+    )
 
     client.force_login(stranger)
     home = client.get("/").content.decode()
     assert "職員限定のお知らせ" in home
     assert "庶務担当者会のお知らせ" not in home
-    assert "庶務担当者会のお知らせ" not in client.get(
-        members_only.get_parent().url
-    ).content.decode()
+    assert (
+        "庶務担当者会のお知らせ"
+        not in client.get(members_only.get_parent().url).content.decode()
+    )

@@ -73,8 +73,38 @@ def _delegations(user, day):
     return list(Delegation.objects.active(day).filter(delegate_id=user.pk))
 
 
-def waiting_steps(user, *, day: datetime.date | None = None, limit: int | None = None):
-    """Open steps ``user`` may act on now (own, 代理, 代決), earliest due first."""
+# What a brief list of waiting items (the home dashboard) shows and judges: the title,
+# the applicant's name, the step's kind and due date. Narrow rows are quicker to build
+# than the inbox's full ones (five joined tables of every column).
+BRIEF_STEP_FIELDS = (
+    "status",
+    "kind",
+    "assignee_id",
+    "due_date",
+    "document__title",
+    "document__confidential",
+    "document__applicant__last_name",
+    "document__applicant__first_name",
+    "document__applicant__username",
+)
+BRIEF_DOCUMENT_FIELDS = (
+    "title",
+    "applicant__last_name",
+    "applicant__first_name",
+    "applicant__username",
+)
+
+
+def waiting_steps(
+    user,
+    *,
+    day: datetime.date | None = None,
+    limit: int | None = None,
+    brief: bool = False,
+):
+    """Open steps ``user`` may act on now (own, 代理, 代決), earliest due first.
+
+    ``brief``: only what a short list shows (title, applicant, kind, due date)."""
     day = day or timezone.localdate()
     delegations = _delegations(user, day)
     principal_ids = {d.principal_id for d in delegations}
@@ -88,15 +118,18 @@ def waiting_steps(user, *, day: datetime.date | None = None, limit: int | None =
                 document__confidential=False,
             )
         )
-        .select_related(
+        .order_by("due_date", "reached_at", "pk")
+    )
+    if brief:
+        steps = steps.select_related("document__applicant").only(*BRIEF_STEP_FIELDS)
+    else:
+        steps = steps.select_related(
             "document",
             "document__document_type",
             "document__applicant",
             "document__applicant_unit",
             "assignee",
         )
-        .order_by("due_date", "reached_at", "pk")
-    )
     deputies_for = {
         d.principal_id for d in delegations if d.kind == Delegation.Kind.DEPUTY
     }
@@ -122,24 +155,30 @@ def waiting_steps(user, *, day: datetime.date | None = None, limit: int | None =
     return items
 
 
-def returned_documents(user):
-    return (
+def returned_documents(user, *, brief: bool = False):
+    documents = (
         Document.objects.filter(state=Document.State.RETURNED)
         .filter(Q(applicant_id=user.pk) | Q(filer_id=user.pk))
-        .select_related("document_type", "applicant", "applicant_unit")
         .order_by("-updated_at")
     )
+    if brief:
+        return documents.select_related("applicant").only(*BRIEF_DOCUMENT_FIELDS)
+    return documents.select_related("document_type", "applicant", "applicant_unit")
 
 
-def waiting_tasks_for(user, limit: int | None = None) -> list[WorkItem]:
-    """Everything waiting for ``user``: returned documents first, then steps."""
+def waiting_tasks_for(
+    user, limit: int | None = None, *, brief: bool = False
+) -> list[WorkItem]:
+    """Everything waiting for ``user``: returned documents first, then steps.
+
+    ``brief``: rows for a short list (title, applicant, kind, due date) only."""
     items = [
         WorkItem(document, None, "", None)
-        for document in returned_documents(user)[: limit or None]
+        for document in returned_documents(user, brief=brief)[: limit or None]
     ]
     remaining = None if limit is None else max(limit - len(items), 0)
     if remaining != 0:
-        items += waiting_steps(user, limit=remaining)
+        items += waiting_steps(user, limit=remaining, brief=brief)
     return items
 
 

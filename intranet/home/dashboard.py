@@ -42,15 +42,15 @@ def document_counts(user) -> list[DocumentCount]:
 def news_for_dashboard(user, limit: int = PANEL_LIMIT) -> list[NewsArticlePage]:
     """Pinned news first, then the newest, of the articles ``user`` may read."""
     return list(
-        viewable_by(NewsArticlePage.objects.live(), user).order_by(
-            "-pinned", "-date", "-pk"
-        )[:limit]
+        viewable_by(NewsArticlePage.objects.live(), user)
+        .only("title", "url_path", "pinned", "date")
+        .order_by("-pinned", "-date", "-pk")[:limit]
     )
 
 
 def dashboard_for(user) -> dict:
     return {
-        "waiting": waiting_tasks_for(user, limit=PANEL_LIMIT),
+        "waiting": waiting_tasks_for(user, limit=PANEL_LIMIT, brief=True),
         "pages_to_review": pages_awaiting_review(user, limit=PANEL_LIMIT),
         "document_counts": document_counts(user),
         "bookings_today": bookings_today_for(user),

@@ -54,6 +54,7 @@ def latest_proposals(user, limit: int = 5) -> list[ProposalPage]:
     """The newest published proposals with their support counts (the dashboard)."""
     return list(
         visible_proposals_for(user)
+        .only("title", "url_path", "status", "first_published_at")
         .annotate(support_count=Count("supports"))
         .order_by("-first_published_at", "-pk")[:limit]
     )

@@ -12,14 +12,12 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core import files
+
 PLAN_MAX_BYTES = 10 * 1024 * 1024
 
-# What the first bytes must be, by extension.
-_MAGIC = {
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-}
+# The raster kinds a plan may be (told by intranet.core.files from the bytes).
+RASTER_KINDS = (files.PNG, files.JPEG, files.WEBP)
 # An SVG file: optional BOM, XML declaration and comments, then the <svg> element.
 _SVG_START = re.compile(
     rb"\A(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<svg[\s>]",
@@ -27,25 +25,17 @@ _SVG_START = re.compile(
 )
 
 CONTENT_TYPES = {
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "webp": "image/webp",
+    **{ext: kind.content_type for kind in RASTER_KINDS for ext in kind.extensions},
     "svg": "image/svg+xml",
 }
-
-
-def _extension(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
 def _looks_like(extension: str, head: bytes) -> bool:
     if extension == "svg":
         # A DOCTYPE could declare entities (the "billion laughs"); plans need none.
         return bool(_SVG_START.match(head)) and b"<!DOCTYPE" not in head.upper()
-    if extension == "webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    return head.startswith(_MAGIC.get(extension, (b"\x00invalid",)))
+    kind = files.sniff_head(head)
+    return kind in RASTER_KINDS and extension in kind.extensions
 
 
 def validate_plan_file(upload) -> None:
@@ -55,7 +45,7 @@ def validate_plan_file(upload) -> None:
             _("平面図のファイルが大きすぎます（上限 %(limit)d MB）。"),
             params={"limit": PLAN_MAX_BYTES // (1024 * 1024)},
         )
-    extension = _extension(upload.name)
+    extension = files.extension_of(upload.name)
     upload.seek(0)
     head = upload.read(4096)
     upload.seek(0)
@@ -70,4 +60,4 @@ def validate_plan_file(upload) -> None:
 
 
 def content_type_of(name: str) -> str:
-    return CONTENT_TYPES.get(_extension(name), "application/octet-stream")
+    return CONTENT_TYPES.get(files.extension_of(name), "application/octet-stream")

@@ -208,6 +208,8 @@ WAGTAILADMIN_BASE_URL = env.text("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# The bytes must be what the extension says (intranet/pages/documents.py).
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "intranet.pages.documents.CheckedDocumentForm"
 # Every CMS document is a download (Wagtail would show PDF and text inline by default).
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAIL_DATE_FORMAT = "%Y/%m/%d"

@@ -237,3 +237,93 @@ def test_cms_documents_are_always_downloads(
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "html" not in settings.WAGTAILDOCS_EXTENSIONS
     assert "svg" not in settings.WAGTAILDOCS_EXTENSIONS
+
+
+def docx_bytes() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+def zip_bytes() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("資料/一覧.csv", "番号,名称\n1,会議室\n")
+    return buffer.getvalue()
+
+
+def add_cms_document(client, name: str, content: bytes):
+    return client.post(
+        reverse("wagtaildocs:add"),
+        {"title": name, "collection": "1", "file": SimpleUploadedFile(name, content)},
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("youkou.pdf", HTML, "ファイルの内容（Text）と拡張子（.pdf）が一致しません"),
+        ("youkou.pdf", png_bytes(), "この種類のファイルは登録できません"),
+        ("youkou.txt", b"\x00\x01binary\x00", "この種類のファイルは登録できません"),
+        (
+            "youkou.pdf",
+            docx_bytes(),
+            "ファイルの内容（Word）と拡張子（.pdf）が一致しません",
+        ),
+        (
+            "youkou.docx",
+            zip_bytes(),
+            "ファイルの内容（ZIP）と拡張子（.docx）が一致しません",
+        ),
+        ("youkou.zip", b"PK\x03\x04 not really an archive", "この種類のファイル"),
+    ],
+)
+def test_cms_documents_are_checked_by_their_bytes(
+    client, office, home_page, settings, tmp_path, name, content, message
+):
+    from wagtail.documents.models import Document
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(office.admin)
+    response = add_cms_document(client, name, content)
+    assert response.status_code == 200  # the form again, with the message
+    html = response.content.decode()
+    assert message in html
+    assert "は許可されていません" not in html  # one message, not two
+    assert not Document.objects.exists()
+    # The multiple uploader (drag and drop) refuses it too.
+    response = client.post(
+        reverse("wagtaildocs:add_multiple"),
+        {"title": name, "files[]": SimpleUploadedFile(name, content)},
+    )
+    assert response.json()["success"] is False
+    assert message in response.json()["error_message"]
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("youkou.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"),
+        ("youkou.docx", docx_bytes()),
+        ("youkou.zip", zip_bytes()),
+        ("meibo.csv", "番号,氏名\n1,佐藤\n".encode("cp932")),
+        ("memo.txt", "会議のメモ\n".encode()),
+    ],
+)
+def test_cms_documents_of_each_kind_are_accepted(
+    client, office, home_page, settings, tmp_path, name, content
+):
+    from wagtail.documents.models import Document
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    client.force_login(office.admin)
+    response = add_cms_document(client, name, content)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Document.objects.get().file.name.endswith(Path(name).suffix)

@@ -16,7 +16,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db.models.signals import m2m_changed, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 logger = logging.getLogger("intranet.audit")
@@ -119,6 +119,38 @@ def _on_synced_accounts(sender, deactivated, reactivated, **kwargs) -> None:
     )
 
 
+def _on_group_saved(sender, instance, created, **kwargs) -> None:
+    before = getattr(instance, "_audit_name_before", None)
+    if created:
+        record(action="group.created", target=instance)
+    elif before is not None and before != instance.name:
+        record(
+            action="group.renamed",
+            target=instance,
+            details={"name": [before, instance.name]},
+        )
+
+
+def _on_group_saving(sender, instance, **kwargs) -> None:
+    if instance.pk:
+        instance._audit_name_before = (
+            sender.objects.filter(pk=instance.pk).values_list("name", flat=True).first()
+        )
+
+
+def _on_group_deleting(sender, instance, **kwargs) -> None:
+    """A deleted group takes its memberships and permissions with it, without the
+    m2m signals: what it held is recorded before it goes (from code or the admin)."""
+    record(
+        action="group.deleted",
+        target=instance,
+        details={
+            "members": sorted(str(p) for p in instance.user_set.all()),
+            "permissions": _names(Permission, instance.permissions.values("pk")),
+        },
+    )
+
+
 def connect() -> None:
     """Attach the listeners (called from CoreConfig.ready)."""
     from directory.signals import accounts_synced, group_memberships_synced
@@ -147,6 +179,16 @@ def connect() -> None:
         sender=Group.permissions.through,
         weak=False,
         dispatch_uid="audit-group-permissions",
+    )
+
+    pre_save.connect(
+        _on_group_saving, sender=Group, weak=False, dispatch_uid="audit-group-before"
+    )
+    post_save.connect(
+        _on_group_saved, sender=Group, weak=False, dispatch_uid="audit-group-saved"
+    )
+    pre_delete.connect(
+        _on_group_deleting, sender=Group, weak=False, dispatch_uid="audit-group-deleted"
     )
 
     @receiver(pre_save, sender=person, weak=False, dispatch_uid="audit-flags-before")

@@ -43,6 +43,28 @@ def test_group_membership_change_is_recorded_with_the_acting_admin(
 
 
 @pytest.mark.django_db
+def test_a_group_created_renamed_and_deleted_from_code_is_recorded(applicant):
+    group = Group.objects.create(name="臨時作業班")
+    group.user_set.add(applicant)
+    group.permissions.add(Permission.objects.get(codename="view_person"))
+    group.name = "臨時作業班（廃止）"
+    group.save()
+    group.delete()  # memberships and permissions go without m2m signals
+    entries = {
+        e.action: e for e in AuditEntry.objects.filter(action__startswith="group.")
+    }
+    assert set(entries) == {"group.created", "group.renamed", "group.deleted"}
+    assert entries["group.renamed"].details == {
+        "name": ["臨時作業班", "臨時作業班（廃止）"]
+    }
+    assert entries["group.deleted"].details == {
+        "members": [str(applicant)],
+        "permissions": ["directory.view_person"],
+    }
+    assert entries["group.deleted"].source == "system"
+
+
+@pytest.mark.django_db
 def test_changes_outside_requests_are_recorded_too(applicant):
     group = Group.objects.get(name=roles.DX_PT)
     group.user_set.add(applicant)

@@ -223,3 +223,24 @@ def test_the_leads_dashboard_lists_pages_awaiting_approval(client, pt, site):
     html = client.get("/").content.decode()
     assert 'data-testid="panel-page-review"' in html
     assert "申請中の提案" in html and "伊藤 さくらさんの公開申請" in html
+
+
+def test_page_moderation_is_worded_apart_from_electronic_approvals(client, pt, site):
+    """The CMS buttons speak of 公開 (publishing), never of a bare 承認 or 提出 as a
+    稟議 does (intranet/locale/ja overrides Wagtail's Japanese)."""
+    client.force_login(pt.member)
+    editor = client.get(add_url(site.proposals)).content.decode()
+    assert "公開を申請する（公開承認（DX推進PTリーダー））" in editor
+    assert "に提出する" not in editor
+    client.post(
+        add_url(site.proposals),
+        proposal_form("庁内報の電子化", **{"action-submit": "1"}),
+    )
+    page = ProposalPage.objects.get(title="庁内報の電子化")
+    client.force_login(pt.lead)
+    html = client.get(
+        reverse("wagtailadmin_pages:edit", args=[page.pk])
+    ).content.decode()
+    for label in ("公開を承認", "コメントを付けて公開を承認", "修正を依頼"):
+        assert label in html
+    assert "変更をリクエスト" not in html

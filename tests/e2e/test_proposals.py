@@ -36,7 +36,8 @@ def test_proposal_from_cms_to_support(live, new_page, pt, site, applicant):  # n
     page.locator("#id_slug").fill("oshiin-haishi")
     open_action_menu(page)
     submit = page.locator("button[name='action-submit']")
-    assert "公開承認" in submit.inner_text()  # 公開申請 to the lead, not a 決裁
+    # 公開申請 to the lead, not a 稟議: Wagtail's 提出 reworded (intranet/locale/ja).
+    assert "公開を申請する（公開承認" in submit.inner_text()
     submit.click()
     page.wait_for_url(f"{base}/cms/pages/{site.proposals.pk}/")
     proposal = ProposalPage.objects.get(title=TITLE)

@@ -6,3 +6,8 @@ class ProposalsConfig(AppConfig):
     name = "intranet.proposals"
     label = "proposals"
     verbose_name = _("DX提案")
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -231,3 +231,40 @@ def test_proposal_list_query_count_is_bounded(
     with django_assert_max_num_queries(15):
         response = client.get(site.proposals.url)
     assert response.content.decode().count('data-testid="proposal-item"') == 8
+
+
+def test_a_first_publication_reaches_the_sections_concerned(
+    client, office, pt, site, applicant, stranger
+):
+    """Its author, owners and the staff of 総務課 (庶務係 below it included) hear of
+    it; 戸籍住民課 does not; a later edit tells nobody."""
+    from intranet.notifications.kinds import Kind
+    from intranet.notifications.models import Notification
+
+    proposal = ProposalPage(
+        title="窓口の押印廃止",
+        slug="oshiin",
+        problem="<p>押印のために出直す区民がいる。</p>",
+    )
+    proposal.live = False
+    proposal.owner = pt.member
+    site.proposals.add_child(instance=proposal)
+    proposal.sections.set([office.units.somu_ka])
+    proposal.owners.set([pt.member])
+    proposal.save_revision(user=pt.member).publish(user=pt.lead)
+    proposal.refresh_from_db()
+
+    told = Notification.objects.filter(kind=Kind.PROPOSAL_PUBLISHED)
+    recipients = set(told.values_list("recipient__username", flat=True))
+    assert applicant.username in recipients  # 庶務係, under 総務課
+    assert pt.member.username in recipients
+    assert stranger.username not in recipients
+    first = told.first()
+    assert first.subject == "DX推進PTの提案「窓口の押印廃止」が公開されました"
+    assert "総務課" in first.body
+    assert first.url == proposal.url
+
+    count = told.count()
+    proposal.title = "窓口の押印廃止（改訂）"
+    proposal.save_revision(user=pt.lead).publish(user=pt.lead)
+    assert told.count() == count

@@ -1,9 +1,16 @@
 """職員アンケート: Wagtail form pages. The DX PT reads and exports the answers
-(CSV / Excel) in the CMS (フォーム → アンケート名); nobody else can."""
+(CSV / Excel) in the CMS (フォーム → アンケート名); nobody else can.
+
+One answer per person: who has answered is recorded apart from the answers
+(``SurveyRespondent``: survey, person, when — no link to the submission), so the PT's
+export stays anonymous while nobody can answer twice (a database constraint).
+"""
 
 from __future__ import annotations
 
-from django.db import models
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -77,6 +84,27 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
         verbose_name = _("職員アンケート")
         verbose_name_plural = _("職員アンケート")
 
+    def respondent(self, user) -> SurveyRespondent | None:
+        if not getattr(user, "is_authenticated", False):
+            return None
+        return SurveyRespondent.objects.filter(survey=self, person=user).first()
+
+    def serve(self, request, *args, **kwargs):
+        answered = self.respondent(request.user)
+        if answered is None:
+            try:
+                return super().serve(request, *args, **kwargs)
+            except IntegrityError:  # the same person answered in another tab meanwhile
+                answered = self.respondent(request.user)
+        context = self.get_context(request, *args, **kwargs)
+        context["answered"] = answered
+        return TemplateResponse(request, self.get_template(request), context)
+
+    def process_form_submission(self, form):
+        with transaction.atomic():
+            SurveyRespondent.objects.create(survey=self, person=form.user)
+            return super().process_form_submission(form)
+
     def search_text(self) -> str:
         """The survey's description and its questions (for the site search)."""
         questions = self.form_fields.all()
@@ -84,3 +112,33 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
             html_to_text(self.intro),
             "\n".join(f"{field.label} {field.help_text}" for field in questions),
         )
+
+
+class SurveyRespondent(models.Model):
+    """Who has answered a survey, and when — not what (the answers stay anonymous)."""
+
+    survey = models.ForeignKey(
+        SurveyPage,
+        verbose_name=_("アンケート"),
+        on_delete=models.CASCADE,
+        related_name="respondents",
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("回答日時"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("回答済みの職員")
+        verbose_name_plural = _("回答済みの職員")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "person"], name="one_answer_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.survey} / {self.person}"

@@ -82,3 +82,46 @@ def test_a_required_answer_missing_keeps_the_form(client, applicant, survey):
 
 def test_search_text_has_the_questions(survey):
     assert "テレワークの頻度" in survey.search_text()
+
+
+def test_each_person_answers_once_and_answers_stay_anonymous(
+    client, applicant, stranger, pt, survey
+):
+    from intranet.surveys.models import SurveyRespondent
+
+    frequency, opinion = field_names(survey)
+    client.force_login(applicant)
+    client.post(survey.url, {frequency: "週1回以上", opinion: "一度目"})
+    # A second visit shows that the survey is answered, not the form.
+    page = client.get(survey.url).content.decode()
+    assert 'data-testid="survey-answered"' in page
+    assert 'data-testid="survey-form"' not in page
+    assert "回答済み" in page
+    # Posting again (an old tab) stores nothing more.
+    response = client.post(survey.url, {frequency: "していない", opinion: "二度目"})
+    assert response.status_code == 200
+    assert 'data-testid="survey-answered"' in response.content.decode()
+    assert FormSubmission.objects.filter(page=survey).count() == 1
+    # Someone else still may.
+    client.force_login(stranger)
+    client.post(survey.url, {frequency: "していない", opinion: ""})
+    assert FormSubmission.objects.filter(page=survey).count() == 2
+    assert SurveyRespondent.objects.filter(survey=survey).count() == 2
+    # Who answered is not linked to what: the export names nobody.
+    client.force_login(pt.member)
+    url = reverse("wagtailforms:list_submissions", args=[survey.pk])
+    text = b"".join(client.get(url, {"export": "csv"}).streaming_content).decode(
+        "utf-8-sig"
+    )
+    for person in (applicant, stranger):
+        assert person.username not in text
+        assert person.last_name not in text
+
+
+def test_an_invalid_answer_keeps_the_form_and_records_no_one(client, applicant, survey):
+    from intranet.surveys.models import SurveyRespondent
+
+    client.force_login(applicant)
+    response = client.post(survey.url, {})
+    assert 'data-testid="survey-form"' in response.content.decode()
+    assert not SurveyRespondent.objects.exists()

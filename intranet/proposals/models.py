@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -140,7 +141,12 @@ class ProposalPage(OwnedPageMixin, Page):
         FieldPanel("effect"),
         FieldPanel("kpis"),
         MultiFieldPanel(
-            [FieldPanel("sections"), FieldPanel("owners"), FieldPanel("tags")],
+            [
+                # Tick boxes, not a multiple select that needs Ctrl-click.
+                FieldPanel("sections", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("owners", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("tags"),
+            ],
             heading=_("関係課・担当者・タグ"),
         ),
     ]

@@ -232,6 +232,9 @@ def test_page_moderation_is_worded_apart_from_electronic_approvals(client, pt, s
     editor = client.get(add_url(site.proposals)).content.decode()
     assert "公開を申請する（公開承認（DX推進PTリーダー））" in editor
     assert "に提出する" not in editor
+    # Sections and owners are ticked, not Ctrl-clicked in a multiple select.
+    assert 'type="checkbox" name="owners"' in editor
+    assert 'type="checkbox" name="sections"' in editor
     client.post(
         add_url(site.proposals),
         proposal_form("庁内報の電子化", **{"action-submit": "1"}),

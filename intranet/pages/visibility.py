@@ -10,9 +10,9 @@ passed in a listing.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 
 def restricted_for(user) -> QuerySet[PageViewRestriction]:
@@ -36,10 +36,17 @@ def blocked_for(user, path: str = "path") -> Exists:
     """True where a restriction ``user`` does not pass covers the page whose tree
     path is the outer query's ``path``: a restriction applies to its page and every
     page below it, i.e. to the paths that start with the restricted page's path."""
+    # The restricted page's path is read per restriction (a primary-key lookup), not by
+    # joining the page table: with statistics, SQLite otherwise scanned every page for
+    # every row searched (seconds at 10,000 pages). Restrictions are few; this way the
+    # database walks them, whatever its planner thinks.
+    restricted_path = Subquery(
+        Page.objects.filter(pk=OuterRef("page_id")).values("path")[:1]
+    )
     return Exists(
-        restricted_for(user).filter(
-            page__path=Substr(OuterRef(path), 1, Length("page__path"))
-        )
+        restricted_for(user)
+        .annotate(restricted_path=restricted_path)
+        .filter(restricted_path=Substr(OuterRef(path), 1, Length("restricted_path")))
     )
 
 

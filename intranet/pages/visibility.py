@@ -41,7 +41,7 @@ def blocked_for(user, path: str = "path") -> Exists:
     # every row searched (seconds at 10,000 pages). Restrictions are few; this way the
     # database walks them, whatever its planner thinks.
     restricted_path = Subquery(
-        Page.objects.filter(pk=OuterRef("page_id")).values("path")[:1]
+        Page.objects.filter(pk=OuterRef("page_id")).order_by().values("path")[:1]
     )
     return Exists(
         restricted_for(user)

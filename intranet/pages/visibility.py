@@ -10,6 +10,7 @@ passed in a listing.
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from wagtail.models import Page, PageViewRestriction
@@ -36,17 +37,23 @@ def blocked_for(user, path: str = "path") -> Exists:
     """True where a restriction ``user`` does not pass covers the page whose tree
     path is the outer query's ``path``: a restriction applies to its page and every
     page below it, i.e. to the paths that start with the restricted page's path."""
-    # The restricted page's path is read per restriction (a primary-key lookup), not by
-    # joining the page table: with statistics, SQLite otherwise scanned every page for
-    # every row searched (seconds at 10,000 pages). Restrictions are few; this way the
-    # database walks them, whatever its planner thinks.
-    restricted_path = Subquery(
-        Page.objects.filter(pk=OuterRef("page_id")).order_by().values("path")[:1]
-    )
+    restrictions = restricted_for(user)
+    if connection.vendor == "sqlite":
+        # The restricted page's path is read per restriction (a primary-key lookup), not
+        # by joining the page table: with statistics, SQLite drove that join from the
+        # page table and scanned every page for every row searched (3.3 s at 10,000
+        # pages). PostgreSQL plans the join well and the lookup worse (a search for a
+        # common word read every row instead of the index: 43 ms against 16).
+        restricted_path = Subquery(
+            Page.objects.filter(pk=OuterRef("page_id")).order_by().values("path")[:1]
+        )
+        return Exists(
+            restrictions.annotate(restricted_path=restricted_path).filter(
+                restricted_path=Substr(OuterRef(path), 1, Length("restricted_path"))
+            )
+        )
     return Exists(
-        restricted_for(user)
-        .annotate(restricted_path=restricted_path)
-        .filter(restricted_path=Substr(OuterRef(path), 1, Length("restricted_path")))
+        restrictions.filter(page__path=Substr(OuterRef(path), 1, Length("page__path")))
     )
 
 

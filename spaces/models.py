@@ -32,6 +32,33 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+# Office hours' defaults are functions: Django warns (fields.W161) about a fixed time
+# default whenever its checks run within 10 seconds of that time of day, which made
+# `check --deploy --fail-level WARNING` fail at 17:15.
+def rooms_open_default() -> datetime.time:
+    return datetime.time(8, 0)
+
+
+def rooms_close_default() -> datetime.time:
+    return datetime.time(21, 0)
+
+
+def morning_starts_default() -> datetime.time:
+    return datetime.time(8, 30)
+
+
+def morning_ends_default() -> datetime.time:
+    return datetime.time(12, 0)
+
+
+def afternoon_starts_default() -> datetime.time:
+    return datetime.time(13, 0)
+
+
+def afternoon_ends_default() -> datetime.time:
+    return datetime.time(17, 15)
+
+
 class Building(models.Model):
     """A building (庁舎) and the booking rules that apply in it unless a resource overrides them."""
 
@@ -55,10 +82,8 @@ class Building(models.Model):
     max_duration_minutes = models.PositiveSmallIntegerField(
         _("最長利用時間（分）"), default=600
     )
-    opens_at = models.TimeField(_("会議室の予約開始時刻"), default=datetime.time(8, 0))
-    closes_at = models.TimeField(
-        _("会議室の予約終了時刻"), default=datetime.time(21, 0)
-    )
+    opens_at = models.TimeField(_("会議室の予約開始時刻"), default=rooms_open_default)
+    closes_at = models.TimeField(_("会議室の予約終了時刻"), default=rooms_close_default)
     cancel_deadline_minutes = models.PositiveIntegerField(
         _("取消期限（開始の何分前まで）"), default=0
     )
@@ -77,10 +102,12 @@ class Building(models.Model):
         _("閉庁日も予約できる"), default=False
     )
     # The half-days a desk is booked by (勤務時間 8:30–17:15, 昼休み 12:00–13:00).
-    morning_starts = models.TimeField(_("午前の開始"), default=datetime.time(8, 30))
-    morning_ends = models.TimeField(_("午前の終了"), default=datetime.time(12, 0))
-    afternoon_starts = models.TimeField(_("午後の開始"), default=datetime.time(13, 0))
-    afternoon_ends = models.TimeField(_("午後の終了"), default=datetime.time(17, 15))
+    morning_starts = models.TimeField(_("午前の開始"), default=morning_starts_default)
+    morning_ends = models.TimeField(_("午前の終了"), default=morning_ends_default)
+    afternoon_starts = models.TimeField(
+        _("午後の開始"), default=afternoon_starts_default
+    )
+    afternoon_ends = models.TimeField(_("午後の終了"), default=afternoon_ends_default)
 
     class Meta:
         verbose_name = _("建物")

@@ -58,3 +58,28 @@ def test_production_cookies_and_hsts():
     assert result.returncode == 0, result.stderr
     last_line = result.stdout.strip().splitlines()[-1]
     assert last_line.split() == ["True", "True", "True", "Lax", "True", "True"]
+
+
+@pytest.mark.parametrize(
+    "moment", ["08:00:00", "08:30:00", "12:00:00", "13:00:00", "17:15:05", "21:00:00"]
+)
+def test_model_checks_pass_at_any_time_of_day(monkeypatch, moment):
+    """Django warns (fields.W161) about a fixed time default when its checks run within
+    10 seconds of it: `check --deploy --fail-level WARNING` failed at 17:15 once."""
+    import datetime
+
+    import django.db.models.fields as fields
+    from django.apps import apps
+
+    at = datetime.datetime.combine(
+        datetime.date.today(), datetime.time.fromisoformat(moment)
+    )
+    monkeypatch.setattr(fields, "_get_naive_now", lambda: at)
+    warnings = [
+        message
+        for model in apps.get_models()
+        for field in model._meta.local_fields
+        for message in field.check()
+        if message.id == "fields.W161"
+    ]
+    assert warnings == []

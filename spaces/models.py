@@ -14,6 +14,7 @@ No double booking is held by the database: on PostgreSQL an exclusion constraint
 from __future__ import annotations
 
 import datetime
+import functools
 import math
 import secrets
 
@@ -32,31 +33,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-# Office hours' defaults are functions: Django warns (fields.W161) about a fixed time
-# default whenever its checks run within 10 seconds of that time of day, which made
+# Time defaults are partials, not fixed times: Django warns (fields.W161) about a fixed
+# time default whenever its checks run within 10 seconds of that time of day, which made
 # `check --deploy --fail-level WARNING` fail at 17:15.
-def rooms_open_default() -> datetime.time:
-    return datetime.time(8, 0)
-
-
-def rooms_close_default() -> datetime.time:
-    return datetime.time(21, 0)
-
-
-def morning_starts_default() -> datetime.time:
-    return datetime.time(8, 30)
-
-
-def morning_ends_default() -> datetime.time:
-    return datetime.time(12, 0)
-
-
-def afternoon_starts_default() -> datetime.time:
-    return datetime.time(13, 0)
-
-
-def afternoon_ends_default() -> datetime.time:
-    return datetime.time(17, 15)
+def _at(hour: int, minute: int = 0):
+    return functools.partial(datetime.time, hour, minute)
 
 
 class Building(models.Model):
@@ -82,8 +63,8 @@ class Building(models.Model):
     max_duration_minutes = models.PositiveSmallIntegerField(
         _("最長利用時間（分）"), default=600
     )
-    opens_at = models.TimeField(_("会議室の予約開始時刻"), default=rooms_open_default)
-    closes_at = models.TimeField(_("会議室の予約終了時刻"), default=rooms_close_default)
+    opens_at = models.TimeField(_("会議室の予約開始時刻"), default=_at(8))
+    closes_at = models.TimeField(_("会議室の予約終了時刻"), default=_at(21))
     cancel_deadline_minutes = models.PositiveIntegerField(
         _("取消期限（開始の何分前まで）"), default=0
     )
@@ -102,12 +83,10 @@ class Building(models.Model):
         _("閉庁日も予約できる"), default=False
     )
     # The half-days a desk is booked by (勤務時間 8:30–17:15, 昼休み 12:00–13:00).
-    morning_starts = models.TimeField(_("午前の開始"), default=morning_starts_default)
-    morning_ends = models.TimeField(_("午前の終了"), default=morning_ends_default)
-    afternoon_starts = models.TimeField(
-        _("午後の開始"), default=afternoon_starts_default
-    )
-    afternoon_ends = models.TimeField(_("午後の終了"), default=afternoon_ends_default)
+    morning_starts = models.TimeField(_("午前の開始"), default=_at(8, 30))
+    morning_ends = models.TimeField(_("午前の終了"), default=_at(12))
+    afternoon_starts = models.TimeField(_("午後の開始"), default=_at(13))
+    afternoon_ends = models.TimeField(_("午後の終了"), default=_at(17, 15))
 
     class Meta:
         verbose_name = _("建物")

@@ -10,6 +10,7 @@ restarted never sends an e-mail twice and never loses one.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
 
 from django.conf import settings
@@ -104,12 +105,6 @@ class EmailMode(models.TextChoices):
     DIGEST = "digest", _("毎日まとめて")
 
 
-def digest_time_default() -> datetime.time:
-    # A function: Django warns (fields.W161) about a fixed time default when its checks
-    # run within 10 seconds of that time of day (spaces/models.py says more).
-    return datetime.time(8, 30)
-
-
 class NotificationPreference(models.Model):
     """A person's e-mail timing: the digest hour and the quiet hours.
 
@@ -124,7 +119,9 @@ class NotificationPreference(models.Model):
         on_delete=models.PROTECT,
         related_name="notification_preference",
     )
-    digest_time = models.TimeField(_("まとめメールの時刻"), default=digest_time_default)
+    digest_time = models.TimeField(
+        _("まとめメールの時刻"), default=functools.partial(datetime.time, 8, 30)
+    )
     quiet_from = models.TimeField(
         _("メールを控える時間帯（開始）"), null=True, blank=True
     )

@@ -31,8 +31,8 @@ from intranet.core.files import (
     TEXT,
     XLSX,
     FileKind,
-    extension_of,
-    sniff,
+    Refused,
+    check_kind,
 )
 
 from .errors import InvalidAttachment
@@ -77,20 +77,22 @@ def check_upload(upload) -> CheckedFile:
             _("ファイルが大きすぎます（上限 %(limit)s MB）。")
             % {"limit": settings.APPROVALS["ATTACHMENT_MAX_MB"]}
         )
-    extension = extension_of(name)
-    kind = sniff(upload, name=name)
-    if kind is None or kind not in KINDS:
+    try:
+        kind = check_kind(upload, name=name, accepted=KINDS)
+    except Refused as refused:
+        if refused.mismatched:
+            raise InvalidAttachment(
+                _(
+                    "ファイルの内容（%(kind)s）と拡張子（.%(extension)s）が一致しません。"
+                )
+                % {"kind": refused.kind.label, "extension": refused.extension or "-"}
+            ) from None
         raise InvalidAttachment(
             _(
                 "この種類のファイルは添付できません。PDF、画像（PNG・JPEG・GIF）、"
                 "Word・Excel・PowerPoint、ODF、テキスト、CSV を添付できます。"
             )
-        )
-    if extension not in kind.extensions:
-        raise InvalidAttachment(
-            _("ファイルの内容（%(kind)s）と拡張子（.%(extension)s）が一致しません。")
-            % {"kind": kind.label, "extension": extension or "-"}
-        )
+        ) from None
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in (

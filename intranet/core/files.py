@@ -132,3 +132,30 @@ def sniff(upload, *, name: str = "") -> FileKind | None:
     if head and is_text(head):
         return CSV if extension_of(name) == "csv" else TEXT
     return None
+
+
+class Refused(Exception):
+    """The upload is not one of the accepted kinds (``kind`` is None or unaccepted), or
+    its name's extension disagrees with its bytes. Callers word the message."""
+
+    def __init__(self, kind: FileKind | None, extension: str):
+        super().__init__(kind, extension)
+        self.kind = kind
+        self.extension = extension
+
+    @property
+    def mismatched(self) -> bool:
+        """An accepted kind under another kind's extension (rather than a refused kind)."""
+        return self.kind is not None
+
+
+def check_kind(upload, *, name: str, accepted) -> FileKind:
+    """The kind of ``upload`` if it is among ``accepted`` and ``name``'s extension
+    agrees with it; raises Refused otherwise."""
+    extension = extension_of(name)
+    kind = sniff(upload, name=name)
+    if kind is None or kind not in accepted:
+        raise Refused(None, extension)
+    if extension not in kind.extensions:
+        raise Refused(kind, extension)
+    return kind

@@ -41,10 +41,21 @@ def accepted_kinds() -> list[files.FileKind]:
 
 def check_document_file(upload) -> None:
     """Raise ValidationError unless the bytes are an accepted kind its name agrees with."""
-    extension = files.extension_of(upload.name)
-    kind = files.sniff(upload, name=upload.name)
     kinds = accepted_kinds()
-    if kind is None or kind not in kinds:
+    try:
+        files.check_kind(upload, name=upload.name, accepted=kinds)
+    except files.Refused as refused:
+        if refused.mismatched:
+            raise ValidationError(
+                _(
+                    "ファイルの内容（%(kind)s）と拡張子（.%(extension)s）が一致しません。"
+                ),
+                code="file_extension",
+                params={
+                    "kind": refused.kind.label,
+                    "extension": refused.extension or "-",
+                },
+            ) from None
         raise ValidationError(
             _(
                 "この種類のファイルは登録できません（ファイルの内容で判定しています）。"
@@ -52,13 +63,7 @@ def check_document_file(upload) -> None:
             ),
             code="file_kind",
             params={"kinds": "・".join(dict.fromkeys(k.label for k in kinds))},
-        )
-    if extension not in kind.extensions:
-        raise ValidationError(
-            _("ファイルの内容（%(kind)s）と拡張子（.%(extension)s）が一致しません。"),
-            code="file_extension",
-            params={"kind": kind.label, "extension": extension or "-"},
-        )
+        ) from None
 
 
 class CheckedDocumentForm(BaseDocumentForm):

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.signals import page_published
 
-from directory.models import Membership
 from intranet.core.audit import current_actor
 from intranet.notifications.kinds import Kind
+from intranet.notifications.notices import notice_recipients
 from intranet.notifications.services import notify
 
 from .models import ProposalPage
@@ -25,16 +24,11 @@ from .models import ProposalPage
 
 def audience(proposal: ProposalPage):
     """Who hears of ``proposal``: owners, author, and the staff of its sections."""
-    sections = list(proposal.sections.values_list("path", flat=True))
     members = Q(pk__in=proposal.owners.values("pk"))
     if proposal.owner_id:
         members |= Q(pk=proposal.owner_id)
-    if sections:
-        under = Q()
-        for path in sections:
-            under |= Q(unit__path__startswith=path)
-        staff = Membership.objects.on(timezone.localdate()).filter(under)
-        members |= Q(pk__in=staff.values("person_id"))
+    for section in proposal.sections.all():
+        members |= Q(pk__in=notice_recipients(section).values("pk"))
     return get_user_model().objects.filter(members, is_active=True).order_by("pk")
 
 

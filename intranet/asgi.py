@@ -14,11 +14,11 @@ try:
 except ConfigurationError as error:
     sys.exit(f"Configuration error: {error}")
 
-from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.conf import settings
 
+from intranet.notifications.sessions import SocketAuthStack
 from intranet.routing import websocket_urlpatterns
 
 http_application = django_application
@@ -31,7 +31,7 @@ application = ProtocolTypeRouter(
     {
         "http": http_application,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            SocketAuthStack(URLRouter(websocket_urlpatterns))
         ),
     }
 )

@@ -15,6 +15,7 @@ import asyncio
 import json
 import logging
 from collections import deque
+from contextlib import suppress
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -110,29 +111,64 @@ class _LiveSocket(AsyncJsonWebsocketConsumer):
             await self._unfollow(group)
 
     def push(self, text: str) -> None:
-        """Queue ``text`` for this browser, in order, without waiting for it."""
-        if len(self._outbox) >= MAX_BACKLOG:
-            if self._outbox[-1] is not None:
-                self._outbox.append(None)  # sentinel: close once the rest is out
-            return
-        self._outbox.append(text)
-        if not self._writing:
-            self._writing = True
-            asyncio.get_running_loop().create_task(self._write())
+        """Send ``text`` to this browser, in order, without waiting for it.
 
-    async def _write(self) -> None:
+        Usually the server takes the frame at once and it is written right here: a
+        task per socket would cost a broadcast to a thousand followers more than the
+        writing itself (bench/ws_fanout.py). Only when this browser has fallen behind
+        (the server's buffer for it is full) does a task take over, and later messages
+        wait in the outbox behind it.
+        """
+        if self._writing:
+            if len(self._outbox) >= MAX_BACKLOG:
+                if self._outbox[-1] is not None:
+                    self._outbox.append(None)  # sentinel: close once the rest is out
+                return
+            self._outbox.append(text)
+            return
+        sending = self.base_send({"type": "websocket.send", "text": text})
         try:
+            waiting = sending.send(None)  # run it until it first has to wait
+        except StopIteration:
+            return  # written
+        except Exception:
+            return  # the browser went away meanwhile
+        self._writing = True
+        asyncio.get_running_loop().create_task(self._write(sending, waiting))
+
+    async def _write(self, sending, waiting) -> None:
+        try:
+            await finish(sending, waiting)
             while self._outbox:
                 text = self._outbox.popleft()
                 if text is None:
                     self._outbox.clear()
                     await self.close(code=TOO_SLOW)
                     return
-                await self.send(text_data=text)
+                await self.base_send({"type": "websocket.send", "text": text})
         except Exception:  # the browser went away meanwhile
             self._outbox.clear()
         finally:
             self._writing = False
+
+
+async def finish(coroutine, waiting) -> None:
+    """Run ``coroutine`` to its end; it was started by hand and is waiting on ``waiting``.
+
+    What an asyncio task does for a coroutine, from the point where :meth:`push` left
+    it (Python 3.12's eager tasks would do both parts for us). The coroutine reads the
+    outcome of what it waited for itself, exceptions and cancellation included.
+    """
+    while True:
+        if waiting is None:  # a bare yield: it only let others run
+            await asyncio.sleep(0)
+        else:
+            with suppress(BaseException):
+                await waiting
+        try:
+            waiting = coroutine.send(None)
+        except StopIteration:
+            return
 
 
 class NotificationConsumer(_LiveSocket):

@@ -1,6 +1,7 @@
 """CSRF on every state-changing request; WebSockets check origin and authentication."""
 
 import pytest
+from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 
@@ -49,3 +50,49 @@ async def test_websocket_without_session_is_refused():
     connected, code = await communicator.connect()
     assert not connected
     assert code == 4401
+
+
+def _session_cookie(person) -> str:
+    client = Client()
+    client.force_login(person)
+    return client.cookies["sessionid"].value
+
+
+async def _connect_with_cookie(cookie: str):
+    from intranet.asgi import application
+
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/notifications/",
+        headers=[
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+            (b"cookie", f"sessionid={cookie}".encode()),
+        ],
+    )
+    return communicator, await communicator.connect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_websocket_knows_its_user_from_the_session_cookie(applicant):
+    cookie = await sync_to_async(_session_cookie)(applicant)
+    communicator, (connected, _) = await _connect_with_cookie(cookie)
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "count"
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_websocket_with_a_stale_or_unknown_session_is_refused(applicant):
+    cookie = await sync_to_async(_session_cookie)(applicant)
+
+    def change_password():
+        applicant.set_password("a new password 2026")
+        applicant.save()
+
+    # Changing the password ends the sessions opened before (the session hash).
+    await sync_to_async(change_password)()
+    for value in (cookie, "no-such-session-key"):
+        _communicator, (connected, code) = await _connect_with_cookie(value)
+        assert not connected
+        assert code == 4401

@@ -5,6 +5,9 @@ the scope, as the session middleware would; tests against real server processes 
 Redis are in test_servers.py.
 """
 
+import asyncio
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.routing import URLRouter
@@ -235,27 +238,76 @@ async def test_one_group_membership_per_process_whatever_the_number_of_tabs(
     assert topics.user_group(kakaricho.pk) not in hub.followers
 
 
+class StalledBrowser:
+    """A follower of ``topic`` whose browser has stopped reading.
+
+    As uvicorn does once its buffer for a socket is full, every send to it waits
+    until :meth:`reads_again`.
+    """
+
+    def __init__(self, socket, topic: str):
+        self.socket = socket
+        self.topic = topic
+        self.writable = asyncio.Event()
+
+    @classmethod
+    async def following(cls, person, topic: str) -> "StalledBrowser":
+        from intranet.notifications import fanout
+        from intranet.notifications.consumers import render
+
+        topics.register(topic.split(":")[0], lambda user, key: True)
+        socket = socket_for(person, "/ws/topics/")
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"subscribe": topic})
+        assert (await socket.receive_json_from(timeout=5))["type"] == "subscribed"
+        browser = cls(socket, topic)
+        browser.hub = fanout.hub_for_this_loop(render)
+        (browser.consumer,) = browser.hub.followers[topics.group_name(topic)]
+        browser.send = browser.consumer.base_send
+
+        async def send_when_writable(message):
+            await browser.writable.wait()
+            await browser.send(message)
+
+        browser.consumer.base_send = send_when_writable
+        return browser
+
+    def broadcast(self, n: int) -> None:
+        group, message = services.topic_message(self.topic, {"n": n})
+        self.hub.deliver(group, message)
+
+    def reads_again(self) -> None:
+        self.writable.set()
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_a_browser_that_stops_reading_is_disconnected(applicant):
-    from intranet.notifications import fanout
-    from intranet.notifications.consumers import MAX_BACKLOG, TOO_SLOW, render
+    from intranet.notifications.consumers import MAX_BACKLOG, TOO_SLOW
 
-    topics.register("testfloor", lambda user, key: True)
-    follower = socket_for(applicant, "/ws/topics/")
-    assert (await follower.connect())[0]
-    await follower.send_json_to({"subscribe": "testfloor:9"})
-    assert (await follower.receive_json_from(timeout=5))["type"] == "subscribed"
-
-    hub = fanout.hub_for_this_loop(render)
-    group, message = services.topic_message("testfloor:9", {"n": 0})
-    # Far more than it can take without the event loop ever letting it write.
-    for _ in range(MAX_BACKLOG + 50):
-        hub.deliver(group, message)
-    received = 0
+    browser = await StalledBrowser.following(applicant, "testfloor:9")
+    for n in range(MAX_BACKLOG + 50):
+        browser.broadcast(n)
+    browser.reads_again()
+    received = []
     while True:
-        output = await follower.receive_output(timeout=5)
+        output = await browser.socket.receive_output(timeout=5)
         if output["type"] == "websocket.close":
             break
-        received += 1
+        received.append(json.loads(output["text"])["event"]["n"])
     assert output["code"] == TOO_SLOW
-    assert received == MAX_BACKLOG
+    # The one being written when it stopped, then the backlog, in order.
+    assert received == list(range(MAX_BACKLOG + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_browser_that_falls_behind_and_catches_up_misses_nothing(applicant):
+    browser = await StalledBrowser.following(applicant, "testfloor:8")
+    for n in range(5):
+        browser.broadcast(n)
+    browser.reads_again()
+    for n in range(5):
+        assert (await browser.socket.receive_json_from(timeout=5))["event"]["n"] == n
+    browser.consumer.base_send = browser.send  # it keeps up again: written at once
+    browser.broadcast(5)
+    assert (await browser.socket.receive_json_from(timeout=5))["event"]["n"] == 5
+    await browser.socket.disconnect()

@@ -19,12 +19,16 @@ message on its own machine, so the clients must cost as little as possible here.
 Everything is throwaway: a redis-server on a free port, an SQLite database in a
 temporary directory (only the tables a WebSocket login needs), the server process.
 
-On the ratio: delivery is linear in the number of followers (one frame written per
-socket, tens of microseconds each), while the fixed part of the latency — the hop
-through Redis and the wake-up — is about 2 ms on 127.0.0.1. Ten times the followers
-therefore cost close to ten times the p95, and the ratio target is met only where the
-fixed part is ≥ 125 times the per-socket cost (a real network adds to it; this
-machine does not).
+The floor, side by side: a bare WebSocket server (bench/_ws_bare_server.py: no ASGI,
+no Channels, no websockets library) on the same Redis, with the same message format and
+the same ``render``, writes one pre-built frame to each follower's transport. A second
+set of N clients follows it, and its broadcasts alternate with the intranet's. Its
+figures (floor_*) are what any server must pay on this machine — the Redis hop and one
+write into the kernel per socket — and ``over_floor`` is the intranet's p95 at N ÷ the
+floor's. On the ratio: delivery is linear in the number of followers, so the ratio is
+≤ 5 only where the fixed part of the latency (the Redis hop, the wake-up: under 1 ms on
+127.0.0.1) is ≥ ~120 times the cost of one socket's write; ``floor_ratio`` shows how
+near a server that does nothing else per socket comes to it here.
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from bench._common import arguments, percentile, report
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL, FIRST = "bench:all", "bench:first"
+TOPICS = (FIRST, ALL)
 BASELINE = 100
 ROUNDS = 15
 CONNECT_BATCH = 50
@@ -143,27 +148,13 @@ def prepare_database() -> str:
     return session.session_key
 
 
-def start_server(directory: Path) -> tuple[subprocess.Popen, str, Path]:
+def start_server(directory: Path, name: str, command: list[str]):
+    """Start a server process on a free port; (process, url) once it answers."""
     port = free_port()
-    log = directory / "server.log"
+    log = directory / f"{name}.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "bench._ws_fanout_asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-                "--log-level",
-                "warning",
-                *SERVER_OPTIONS,
-            ],
+            [sys.executable, "-m", *command(port)],
             cwd=ROOT,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
             stdout=output,
@@ -178,11 +169,32 @@ def start_server(directory: Path) -> tuple[subprocess.Popen, str, Path]:
         return False
 
     try:
-        wait_for(healthy, "the ASGI server", process)
+        wait_for(healthy, name, process)
     except RuntimeError:
         print(log.read_text(errors="replace"), file=sys.stderr)
         raise
-    return process, url, log
+    return process, url
+
+
+def intranet_command(port: int) -> list[str]:
+    return [
+        "uvicorn",
+        "bench._ws_fanout_asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--lifespan",
+        "off",
+        "--no-access-log",
+        "--log-level",
+        "warning",
+        *SERVER_OPTIONS,
+    ]
+
+
+def floor_command(port: int) -> list[str]:
+    return ["bench._ws_bare_server", str(port)]
 
 
 def rss_kib(pid: int) -> int:
@@ -275,7 +287,8 @@ class BrowserSocket(asyncio.Protocol):
 class Clients:
     """Browsers following the topic; each notes when each event arrives."""
 
-    def __init__(self, url: str, cookie: str):
+    def __init__(self, url: str, cookie: str, group_prefix: str = ""):
+        self.group_prefix = group_prefix
         self.host, port = url.removeprefix("http://").split(":")
         self.port = int(port)
         self.request = (
@@ -337,6 +350,7 @@ class Clients:
         self.expected[seq] = self.followers[topic]
         self.complete[seq] = asyncio.Event()
         group, message = topic_message(topic, {"seq": seq})
+        group = message["group"] = self.group_prefix + group
         sent = time.perf_counter()
         await layer.group_send(group, message)
         with suppress(TimeoutError):
@@ -372,44 +386,56 @@ def summary(rounds: list[list[float]]) -> dict:
 
 def show(label: str, result: dict) -> None:
     print(
-        f"{label:<34} p50 {result['p50'] * 1000:7.1f} ms  "
+        f"{label:<40} p50 {result['p50'] * 1000:7.1f} ms  "
         f"p95 {result['p95'] * 1000:7.1f} ms  max {result['max'] * 1000:7.1f} ms",
         flush=True,
     )
 
 
-async def measure(url: str, cookie: str, pid: int, size: int) -> dict:
+async def measure(urls: dict[str, str], cookie: str, pid: int, size: int) -> dict:
+    """Both servers, side by side: the intranet's and the bare floor."""
     from channels.layers import get_channel_layer
 
+    from bench._ws_bare_server import GROUP_PREFIX
+
     layer = get_channel_layer()
-    clients = Clients(url, cookie)
+    intranet = Clients(urls["intranet"], cookie)
+    floor = Clients(urls["floor"], cookie, group_prefix=GROUP_PREFIX)
     try:
-        await clients.grow_to(1)
-        await clients.broadcast(layer, ALL)  # warm-up: every lazy import done
+        for clients in (intranet, floor):
+            await clients.grow_to(1)
+            await clients.broadcast(layer, ALL)  # warm-up: every lazy import done
         rss_before = rss_kib(pid)
 
-        await clients.grow_to(BASELINE)
-        only = [await clients.broadcast(layer, ALL) for _ in range(ROUNDS)]
+        await intranet.grow_to(BASELINE)
+        only = [await intranet.broadcast(layer, ALL) for _ in range(ROUNDS)]
         alone = summary(only)
         show(f"{BASELINE} connected, {BASELINE} followers", alone)
 
         started = time.perf_counter()
-        await clients.grow_to(size)
+        await intranet.grow_to(size)
         connect_s = time.perf_counter() - started
         rss_after = rss_kib(pid)
-        small, large = [], []
-        for _ in range(ROUNDS):  # side by side: the two alternate
-            small.append(await clients.broadcast(layer, FIRST))
-            large.append(await clients.broadcast(layer, ALL))
-        small, large = summary(small), summary(large)
-        show(f"{size} connected, {BASELINE} followers", small)
-        show(f"{size} connected, {size} followers", large)
+        await floor.grow_to(size)
+        rounds = {(who, topic): [] for who in ("intranet", "floor") for topic in TOPICS}
+        for _ in range(ROUNDS):  # side by side: the four alternate
+            for who, clients in (("intranet", intranet), ("floor", floor)):
+                for topic in TOPICS:
+                    rounds[who, topic].append(await clients.broadcast(layer, topic))
+        results = {key: summary(latencies) for key, latencies in rounds.items()}
+        for who in ("intranet", "floor"):
+            for topic, followers in ((FIRST, BASELINE), (ALL, size)):
+                label = f"{who}: {size} connected, {followers} followers"
+                show(label, results[who, topic])
     finally:
-        await clients.close()
+        await intranet.close()
+        await floor.close()
     return {
         "alone": alone,
-        "small": small,
-        "large": large,
+        "small": results["intranet", FIRST],
+        "large": results["intranet", ALL],
+        "floor_small": results["floor", FIRST],
+        "floor_large": results["floor", ALL],
         "connect_s": connect_s,
         "rss": (rss_before, rss_after, size - 1),
     }
@@ -428,8 +454,8 @@ def run(coroutine):
 def main() -> None:
     args = arguments(__doc__.splitlines()[0])
     size = 200 if args.quick else 1000
-    raise_file_limit(2 * size + 256)
-    redis_process = server = None
+    raise_file_limit(3 * size + 256)  # the clients of both servers, and spare
+    redis_process = server = floor_server = None
     with tempfile.TemporaryDirectory(prefix="ws-fanout-") as temp:
         directory = Path(temp)
         try:
@@ -441,14 +467,19 @@ def main() -> None:
                 REDIS_PREFIX="bench-ws-fanout",
             )
             cookie = prepare_database()
-            server, url, _log = start_server(directory)
+            server, url = start_server(directory, "the ASGI server", intranet_command)
+            floor_server, floor_url = start_server(
+                directory, "the bare floor server", floor_command
+            )
             print(
-                f"ws_fanout: {size} clients, one uvicorn process, Redis layer",
+                f"ws_fanout: {size} clients, one uvicorn process, Redis layer; "
+                f"beside it the bare floor server (bench/_ws_bare_server.py)",
                 flush=True,
             )
-            results = run(measure(url, cookie, server.pid, size))
+            urls = {"intranet": url, "floor": floor_url}
+            results = run(measure(urls, cookie, server.pid, size))
         finally:
-            for process in (server, redis_process):
+            for process in (server, floor_server, redis_process):
                 if process is not None and process.poll() is None:
                     process.terminate()
                     with suppress(subprocess.TimeoutExpired):
@@ -457,6 +488,8 @@ def main() -> None:
                         process.kill()
     small, large, alone = results["small"], results["large"], results["alone"]
     ratio = large["p95"] / small["p95"] if small["p95"] > 0 else float("inf")
+    floor_small, floor_large = results["floor_small"], results["floor_large"]
+    floor_ratio = floor_large["p95"] / floor_small["p95"]
     rss_before, rss_after, connections = results["rss"]
     lost = small["lost"] + large["lost"] + alone["lost"]
     ok = large["p95"] <= 0.5 and ratio <= 5 and lost == 0
@@ -473,6 +506,10 @@ def main() -> None:
         ratio=round(ratio, 2),
         ratio_target="<= 5",
         p95_100_alone_s=round(alone["p95"], 4),
+        floor_p95_s=round(floor_large["p95"], 4),
+        floor_p95_100_s=round(floor_small["p95"], 4),
+        floor_ratio=round(floor_ratio, 2),
+        over_floor=round(large["p95"] / floor_large["p95"], 2),
         lost=lost,
         rss_per_connection_kib=round((rss_after - rss_before) / connections, 1),
         rss_before_mib=round(rss_before / 1024, 1),

@@ -1,7 +1,7 @@
 """The floor for bench/ws_fanout.py: the least a server can do per socket here.
 
-A bare WebSocket server (RFC 6455, no ASGI, no Channels consumers, no websockets
-library) on uvloop. It speaks the intranet's topic protocol to the benchmark's clients
+A bare WebSocket server (RFC 6455, no ASGI, no Channels consumers, no framing library:
+bench/_ws_frames.py) on uvloop. It speaks the intranet's topic protocol to the benchmark's clients
 ("subscribe" → "subscribed"), joins each group once on the same channel layer (same
 Redis, same message format, the same ``render``; its groups are named apart, so that
 the two servers can stay connected side by side), and writes one pre-built frame to
@@ -16,24 +16,17 @@ Only for the benchmark: no authentication, no limits, no close handshake.
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import json
 import sys
 
 import django
+from websockets.utils import accept_key
 
-HANDSHAKE_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+from bench._ws_frames import CLOSE, TEXT, decode, encode
 
 
 def text_frame(text: str) -> bytes:
-    """An unmasked, unfragmented text frame (server → client)."""
-    data = text.encode()
-    if len(data) < 126:
-        return bytes([0x81, len(data)]) + data
-    if len(data) < 1 << 16:
-        return bytes([0x81, 126]) + len(data).to_bytes(2, "big") + data
-    return bytes([0x81, 127]) + len(data).to_bytes(8, "big") + data
+    return encode(text.encode(), masked=False)
 
 
 # Kept apart from the intranet server's groups (bench/ws_fanout.py publishes to both).
@@ -113,7 +106,7 @@ class BareSocket(asyncio.Protocol):
             )
             self.transport.close()
             return
-        accept = base64.b64encode(hashlib.sha1(key + HANDSHAKE_GUID).digest())  # noqa: S324 - RFC 6455
+        accept = accept_key(key.decode()).encode()
         self.transport.write(
             b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
             b"Connection: Upgrade\r\nSec-WebSocket-Accept: " + accept + b"\r\n\r\n"
@@ -121,24 +114,12 @@ class BareSocket(asyncio.Protocol):
         self.open = True
 
     def _frames(self) -> None:
-        buffer = self.buffer
-        while len(buffer) >= 6:  # client frames are masked: 2 + 4 bytes at least
-            opcode, length, offset = buffer[0] & 0x0F, buffer[1] & 0x7F, 2
-            if length == 126:
-                length, offset = int.from_bytes(buffer[2:4], "big"), 4
-            elif length == 127:
-                length, offset = int.from_bytes(buffer[2:10], "big"), 10
-            if len(buffer) < offset + 4 + length:
-                break
-            mask = buffer[offset : offset + 4]
-            masked = buffer[offset + 4 : offset + 4 + length]
-            buffer = buffer[offset + 4 + length :]
-            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(masked))
-            if opcode == 0x1:
+        frames, self.buffer = decode(self.buffer)
+        for first, payload in frames:
+            if first & 0x0F == TEXT:
                 asyncio.get_running_loop().create_task(self._command(payload))
-            elif opcode == 0x8:
+            elif first & 0x0F == CLOSE:
                 self.transport.close()
-        self.buffer = buffer
 
     async def _command(self, payload: bytes) -> None:
         topic = json.loads(payload).get("subscribe")

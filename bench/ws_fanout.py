@@ -20,7 +20,7 @@ Everything is throwaway: a redis-server on a free port, an SQLite database in a
 temporary directory (only the tables a WebSocket login needs), the server process.
 
 The floor, side by side: a bare WebSocket server (bench/_ws_bare_server.py: no ASGI,
-no Channels, no websockets library) on the same Redis, with the same message format and
+no Channels, no framing library) on the same Redis, with the same message format and
 the same ``render``, writes one pre-built frame to each follower's transport. A second
 set of N clients follows it, and its broadcasts alternate with the intranet's. Its
 figures (floor_*) are what any server must pay on this machine — the Redis hop and one
@@ -46,10 +46,14 @@ import tempfile
 import time
 import urllib.request
 import zlib
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
 from bench._common import arguments, percentile, report
+from bench._ws_frames import PING, PONG, TEXT
+from bench._ws_frames import decode as frames_in
+from bench._ws_frames import encode as frame
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL, FIRST = "bench:all", "bench:first"
@@ -148,7 +152,7 @@ def prepare_database() -> str:
     return session.session_key
 
 
-def start_server(directory: Path, name: str, command: list[str]):
+def start_server(directory: Path, name: str, command: Callable[[int], list[str]]):
     """Start a server process on a free port; (process, url) once it answers."""
     port = free_port()
     log = directory / f"{name}.log"
@@ -248,40 +252,18 @@ class BrowserSocket(asyncio.Protocol):
         self._frames(arrived)
 
     def _frames(self, arrived):
-        buffer = self.buffer
-        while len(buffer) >= 2:
-            first, second = buffer[0], buffer[1]
-            length, offset = second & 0x7F, 2
-            if length == 126:
-                if len(buffer) < 4:
-                    break
-                length, offset = int.from_bytes(buffer[2:4], "big"), 4
-            elif length == 127:
-                if len(buffer) < 10:
-                    break
-                length, offset = int.from_bytes(buffer[2:10], "big"), 10
-            if len(buffer) < offset + length:
-                break
-            payload = buffer[offset : offset + length]
-            buffer = buffer[offset + length :]
+        frames, self.buffer = frames_in(self.buffer)
+        for first, payload in frames:
             opcode = first & 0x0F
-            if opcode == 0x9:  # ping
-                self.send(payload, opcode=0xA)
-            elif opcode == 0x1:
+            if opcode == PING:
+                self.send(payload, opcode=PONG)
+            elif opcode == TEXT:
                 if first & 0x40 and self.inflate is not None:  # compressed (RSV1)
                     payload = self.inflate.decompress(payload + b"\x00\x00\xff\xff")
                 self.on_text(payload.decode(), arrived)
-        self.buffer = buffer
 
-    def send(self, payload: bytes, opcode: int = 0x1) -> None:
-        mask = os.urandom(4)
-        header = bytes([0x80 | opcode])
-        if len(payload) < 126:
-            header += bytes([0x80 | len(payload)])
-        else:
-            header += bytes([0x80 | 126]) + len(payload).to_bytes(2, "big")
-        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
-        self.transport.write(header + mask + masked)
+    def send(self, payload: bytes, opcode: int = TEXT) -> None:
+        self.transport.write(frame(payload, opcode, masked=True))
 
 
 class Clients:

@@ -138,7 +138,7 @@ class _LiveSocket(AsyncJsonWebsocketConsumer):
 
     async def _write(self, sending, waiting) -> None:
         try:
-            await finish(sending, waiting)
+            await _finish(sending, waiting)
             while self._outbox:
                 text = self._outbox.popleft()
                 if text is None:
@@ -152,7 +152,7 @@ class _LiveSocket(AsyncJsonWebsocketConsumer):
             self._writing = False
 
 
-async def finish(coroutine, waiting) -> None:
+async def _finish(coroutine, waiting) -> None:
     """Run ``coroutine`` to its end; it was started by hand and is waiting on ``waiting``.
 
     What an asyncio task does for a coroutine, from the point where :meth:`push` left

@@ -60,6 +60,13 @@ class Notification(models.Model):
             "同じ対象についての通知をメールでまとめるためのキー（例: document:42）"
         ),
     )
+    confidential = models.BooleanField(
+        _("秘文書に関する通知"),
+        default=False,
+        help_text=_(
+            "秘扱いの文書についての通知。プッシュ通知など画面の外には件名を出しません。"
+        ),
+    )
     created_at = models.DateTimeField(_("通知日時"), default=timezone.now)
     read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
     email_delivery = models.ForeignKey(

@@ -42,12 +42,15 @@ def notify(
     actor=None,
     group_key: str = "",
     email: bool = True,
+    confidential: bool = False,
 ) -> list[Notification]:
     """Store one notification per distinct active recipient and push it after commit.
 
     The actor is not notified of their own action. ``group_key`` ("document:42")
     merges a burst of notifications about one object into one e-mail. ``email=False``
     keeps it to the bell and the list whatever the recipient chose.
+    ``confidential`` marks a notification about a 秘 matter: channels that leave the
+    intranet's own pages (e.g. a push to a lock screen) must not show its subject.
     """
     kind = Kind(kind)
     seen: set[int] = set()
@@ -68,6 +71,7 @@ def notify(
                 url=str(url)[:500],
                 actor=actor,
                 group_key=str(group_key)[:100],
+                confidential=confidential,
                 created_at=now,
             )
         )

@@ -14,6 +14,7 @@ from directory.models import Person
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
+from . import signals
 from .models import Delegation, Document, RouteStep
 
 
@@ -43,6 +44,7 @@ def proxies_of(person_ids, day=None) -> list[Person]:
 
 def task_assigned(step: RouteStep) -> None:
     document = step.document
+    signals.step_assigned.send(sender=Document, document=document, step=step)
     kind, subject = {
         RouteStep.Kind.CIRCULATION: (Kind.CIRCULATION, _("供覧: %(title)s")),
         RouteStep.Kind.POST_REVIEW: (Kind.POST_REVIEW, _("後閲のお願い: %(title)s")),
@@ -95,6 +97,7 @@ def route_blocked(step: RouteStep, error) -> None:
 
 
 def returned(document: Document, *, to: list[Person], by: Person, comment: str) -> None:
+    signals.document_returned.send(sender=Document, document=document, comment=comment)
     notify(
         recipients=to,
         kind=Kind.DOCUMENT_RETURNED,
@@ -107,6 +110,7 @@ def returned(document: Document, *, to: list[Person], by: Person, comment: str) 
 
 
 def decided(document: Document, *, by: Person, recipients: list[Person]) -> None:
+    signals.document_decided.send(sender=Document, document=document)
     notify(
         recipients=recipients,
         kind=Kind.DOCUMENT_DECIDED,
@@ -119,6 +123,7 @@ def decided(document: Document, *, by: Person, recipients: list[Person]) -> None
 
 
 def rejected(document: Document, *, by: Person, comment: str, recipients) -> None:
+    signals.document_rejected.send(sender=Document, document=document, comment=comment)
     notify(
         recipients=recipients,
         kind=Kind.DOCUMENT_REJECTED,
@@ -131,6 +136,9 @@ def rejected(document: Document, *, by: Person, comment: str, recipients) -> Non
 
 
 def withdrawn(document: Document, *, by: Person, recipients, pulled_back=False) -> None:
+    signals.document_withdrawn.send(
+        sender=Document, document=document, pulled_back=pulled_back
+    )
     subject = (
         _("引き戻されました: %(title)s")
         if pulled_back
@@ -181,6 +189,12 @@ def overdue(step: RouteStep, *, superior: Person | None) -> None:
             url="/approvals/",
             group_key=_group_key(step.document),
         )
+
+
+def submitted(document: Document, *, resubmission: bool) -> None:
+    signals.document_submitted.send(
+        sender=Document, document=document, resubmission=resubmission
+    )
 
 
 def status_changed(document: Document) -> None:

@@ -7,6 +7,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
+from intranet.api.api import api as api_v1
+from intranet.api.api import urlpatterns as api_v1_urlpatterns
 from intranet.core import views as core_views
 
 urlpatterns = [
@@ -15,6 +17,10 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.health, name="health"),
+    path(
+        "api/v1/",
+        include((api_v1_urlpatterns(), "api-v1"), namespace=api_v1.urls_namespace),
+    ),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
     path("spaces/", include("spaces.urls")),

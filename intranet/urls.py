@@ -9,7 +9,13 @@ from wagtail.views import serve as wagtail_serve
 
 from intranet.api.api import api as api_v1
 from intranet.api.api import urlpatterns as api_v1_urlpatterns
+from intranet.core import errors, pwa
 from intranet.core import views as core_views
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
@@ -21,6 +27,10 @@ urlpatterns = [
         "api/v1/",
         include((api_v1_urlpatterns(), "api-v1"), namespace=api_v1.urls_namespace),
     ),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
     path("spaces/", include("spaces.urls")),

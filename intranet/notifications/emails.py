@@ -21,7 +21,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -31,6 +30,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from intranet.core.links import absolute_url
 
 from . import preferences
 from .models import EmailDelivery, EmailMode, Notification
@@ -384,11 +385,6 @@ def _release(delivery: EmailDelivery, *, due, error: str = "", **fields) -> None
 
 # ---------------------------------------------------------------------------
 # The message
-
-
-def absolute_url(url: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
-    return urljoin(base.rstrip("/") + "/", url or "/")
 
 
 def japanese_day(moment: datetime.datetime) -> str:

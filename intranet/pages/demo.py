@@ -309,7 +309,7 @@ def _load_proposals(index, people, units):
         for status in statuses:
             proposal_services.change_status(proposal=page, to=status, by=watanabe)
         for person in supporters[: len(supporters) - position]:
-            proposal_services.toggle_support(proposal=page, person=person)
+            proposal_services.support_proposal(proposal=page, person=person)
         if position < 3:
             first = proposal_services.add_comment(
                 proposal=page,

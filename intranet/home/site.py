@@ -12,9 +12,13 @@ def sync_site_with_base_url(site_model=Site) -> None:
     """The default Wagtail Site answers at BASE_URL's host and port, so that the
     page URLs Wagtail builds (page.full_url, the CMS's "view live") point there."""
     hostname, port = base_host_and_port()
-    site_model.objects.filter(is_default_site=True).exclude(
-        hostname=hostname, port=port
-    ).update(hostname=hostname, port=port)
+    changed = (
+        site_model.objects.filter(is_default_site=True)
+        .exclude(hostname=hostname, port=port)
+        .update(hostname=hostname, port=port)
+    )
+    if changed:  # update() sends no signal: drop Wagtail's cached root paths
+        Site.clear_site_root_paths_cache()
 
 
 def ensure_home_page() -> HomePage:

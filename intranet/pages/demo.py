@@ -329,9 +329,7 @@ def _load_proposals(index, people, units):
                     body="会議で紙の資料がなくなると、準備の時間も減りそうです。",
                 )
         if Status.ADOPTED in statuses:
-            proposal_services.draft_document(
-                proposal=page, by=watanabe, base_url="http://127.0.0.1:8000/"
-            )
+            proposal_services.draft_document(proposal=page, by=watanabe)
 
 
 def _load_survey(index, watanabe, ito, sato, units, today):

@@ -46,6 +46,8 @@ def test_schemathesis_finds_nothing(office, rules, tmp_path):
                 "2",
                 "--phases",
                 "examples,coverage,fuzzing",
+                "--generation-database",
+                "none",
                 "--no-color",
             ],
             capture_output=True,

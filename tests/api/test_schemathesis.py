@@ -50,6 +50,7 @@ def test_schemathesis_finds_nothing(office, rules, tmp_path):
                 "none",
                 "--no-color",
             ],
+            cwd=tmp_path,  # its working files stay out of the tree
             capture_output=True,
             text=True,
             timeout=600,

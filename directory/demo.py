@@ -99,6 +99,15 @@ def load(*, stdout) -> None:
     for name, usernames in GROUPS.items():
         group = Group.objects.get(name=name)
         group.user_set.add(*(people[username] for username in usernames))
+    # The 財務会計 system's account for the API (docs/api.md): no password, no post,
+    # never listed as staff.
+    system, created = Person.objects.get_or_create(
+        username="zaimu-system",
+        defaults={"last_name": "財務会計システム", "is_service_account": True},
+    )
+    if created:
+        system.set_unusable_password()
+        system.save(update_fields=["password"])
     run = result.run
     stdout.write(
         f"  directory: {len(units)} units, {len(people)} people "

@@ -4,9 +4,13 @@ finder's rules, including each person's location privacy."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
 
+from directory import demo
+from directory.models import Person
+from directory.search import search_people
 from spaces import services as spaces_services
 from spaces import slots
 from spaces.models import Booking
@@ -161,3 +165,15 @@ def test_service_account_is_not_in_the_pages_people_finder(
     page = client.get("/people/", {"q": "zaimu"})
     assert page.status_code == 200
     assert "財務会計システム" not in page.content.decode()
+
+
+def test_the_demo_service_account_is_never_listed(db, settings):
+    settings.DEBUG = True  # the demo gives staff a password, not the system
+    demo.load(stdout=io.StringIO())
+    system = Person.objects.get(username="zaimu-system")
+    assert system.is_service_account
+    assert not system.has_usable_password()
+    assert not system.memberships.exists()
+    assert search_people("zaimu") == []
+    assert search_people("財務会計") == []
+    assert [p.username for p in search_people("さとう")][:1] == ["sato"]

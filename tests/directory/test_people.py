@@ -328,7 +328,9 @@ def test_demo_loader_is_idempotent(db, settings):
     out = io.StringIO()
     demo.load(stdout=out)
     demo.load(stdout=out)
-    assert Person.objects.filter(is_active=True).count() == 48
+    staff = Person.objects.filter(is_active=True, is_service_account=False)
+    assert staff.count() == 48
+    assert Person.objects.filter(is_service_account=True).count() == 1
     admin = Person.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password("demo")
     assert OrgUnit.objects.filter(code="dx-pt").exists()

@@ -9,3 +9,7 @@ group_memberships_synced = Signal()
 # Sent by the LDAP sync after it deactivated or reactivated accounts in bulk (no
 # post_save then): ``deactivated`` and ``reactivated`` are lists of person ids.
 accounts_synced = Signal()
+
+# Sent when a save outside the directory sync tried to change a directory-managed field
+# (``directory.managed``): ``instance`` and ``changes`` {field: [stored, attempted]}.
+managed_change_refused = Signal()

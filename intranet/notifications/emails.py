@@ -32,6 +32,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from intranet.core.text import single_line
+
 from . import preferences
 from .models import EmailDelivery, EmailMode, Notification
 
@@ -403,15 +405,23 @@ def japanese_datetime(moment: datetime.datetime) -> str:
     return f"{japanese_day(local)}{local.hour}:{local.minute:02d}"
 
 
+def mail_subject(note: Notification) -> str:
+    """A notification's subject as an e-mail may carry it: a 秘 matter's subject
+    stays on the intranet's pages (the mail says only what kind of notice it is)."""
+    if note.confidential:
+        return _("（秘）%(kind)sのお知らせ") % {"kind": note.kind_label}
+    return note.subject
+
+
 def _items(notes: list[Notification], *, digest: bool) -> list[dict]:
     items = []
     for note in notes[:MAX_ITEMS]:
-        body = note.body.strip()
+        body = "" if note.confidential else note.body.strip()
         if digest and len(body) > DIGEST_BODY_CHARS:
             body = body[:DIGEST_BODY_CHARS].rstrip() + "…"
         items.append(
             {
-                "subject": note.subject,
+                "subject": mail_subject(note),
                 "kind": str(note.kind_label),
                 "when": japanese_datetime(note.created_at),
                 "actor": note.actor.get_full_name() if note.actor_id else "",
@@ -439,7 +449,7 @@ def compose(
                 "count": count
             }
         else:
-            subject = notes[0].subject
+            subject = mail_subject(notes[0])
             if count > 1:
                 subject = _("%(subject)s（ほか%(more)d件）") % {
                     "subject": subject,
@@ -465,7 +475,8 @@ def compose(
         html = render_to_string("notifications/email/message.html", context)
         prefix = getattr(settings, "EMAIL_SUBJECT_PREFIX", "")
     message = EmailMultiAlternatives(
-        subject=f"{prefix}{subject}",
+        # Never a line break in a header, whatever a subject was given.
+        subject=single_line(f"{prefix}{subject}"),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[person.email],

@@ -18,7 +18,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails, live, notices, topics
+from intranet.core.text import single_line
+
+from . import emails, gates, live, notices, topics
 from .kinds import Kind
 from .models import (
     EmailMode,
@@ -43,6 +45,8 @@ def notify(
     group_key: str = "",
     email: bool = True,
     confidential: bool = False,
+    about=None,
+    withheld: tuple[str, str] | None = None,
 ) -> list[Notification]:
     """Store one notification per distinct active recipient and push it after commit.
 
@@ -51,30 +55,39 @@ def notify(
     keeps it to the bell and the list whatever the recipient chose.
     ``confidential`` marks a notification about a 秘 matter: channels that leave the
     intranet's own pages (e.g. a push to a lock screen) must not show its subject.
+
+    A kind about a gated model (``kinds.ABOUT``: documents) needs ``about``, the
+    object: only the recipients its gate lets know of it get ``subject`` and ``body``;
+    the others get ``withheld`` (subject, body) when given, else nothing.
     """
     kind = Kind(kind)
     seen: set[int] = set()
     rows = []
     now = timezone.now()
-    for person in recipients:
-        if person is None or person.pk in seen or not person.is_active:
-            continue
-        if actor is not None and person.pk == actor.pk:
-            continue
-        seen.add(person.pk)
-        rows.append(
-            Notification(
-                recipient=person,
-                kind=kind.value,
-                subject=str(subject)[:200],
-                body=str(body),
-                url=str(url)[:500],
-                actor=actor,
-                group_key=str(group_key)[:100],
-                confidential=confidential,
-                created_at=now,
+    knowing, unknowing = gates.split(kind, recipients, about)
+    texts = [(knowing, subject, body)]
+    if withheld is not None:
+        texts.append((unknowing, *withheld))
+    for people, subject_text, body_text in texts:
+        for person in people:
+            if person.pk in seen or not person.is_active:
+                continue
+            if actor is not None and person.pk == actor.pk:
+                continue
+            seen.add(person.pk)
+            rows.append(
+                Notification(
+                    recipient=person,
+                    kind=kind.value,
+                    subject=single_line(subject_text)[:200],
+                    body=str(body_text),
+                    url=str(url)[:500],
+                    actor=actor,
+                    group_key=str(group_key)[:100],
+                    confidential=confidential,
+                    created_at=now,
+                )
             )
-        )
     if not rows:
         return []
     if email:
@@ -254,7 +267,7 @@ def send_unit_notice(
     """
     if not notices.can_send_notice(sender, unit):
         raise PermissionDenied(_("この所属に連絡を送る権限がありません。"))
-    subject = subject.strip()
+    subject = single_line(subject)
     if not subject:
         raise ValidationError(_("件名を入力してください。"))
     return notify(

@@ -159,6 +159,9 @@ WAGTAILADMIN_LOGIN_URL = "login"
 # Staff passwords belong to the directory (LDAP/AD); local accounts are reset by admins.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Names and e-mail addresses belong to the directory (directory/managed.py): the CMS
+# account page offers neither (see intranet.core.views.CmsAccountView).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"

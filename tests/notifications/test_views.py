@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from directory.managed import directory_writes
 from intranet.notifications import services
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import (
@@ -289,8 +290,9 @@ def test_reset_preferences(kakaricho_client, kakaricho):
 
 
 def test_no_address_is_pointed_out(kakaricho_client, kakaricho):
-    kakaricho.email = ""
-    kakaricho.save()
+    with directory_writes():
+        kakaricho.email = ""
+        kakaricho.save()
     html = kakaricho_client.get("/notifications/settings/").content.decode()
     assert 'data-testid="no-email"' in html
 

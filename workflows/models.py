@@ -572,6 +572,14 @@ class StepQuerySet(models.QuerySet):
     def waiting_for(self, person_ids):
         return self.filter(status=RouteStep.Status.ACTIVE, assignee_id__in=person_ids)
 
+    def stuck(self, day: datetime.date):
+        """Steps an administrator may act on: blocked (vacant) or overdue on ``day``,
+        of a document in progress. The stuck-steps list and its actions share it."""
+        return self.filter(document__state=Document.State.IN_PROGRESS).filter(
+            Q(status=RouteStep.Status.BLOCKED)
+            | Q(status=RouteStep.Status.ACTIVE, due_date__lt=day)
+        )
+
 
 class RouteStep(models.Model):
     """One box of the route for one submission round: an approval, a consulted

@@ -121,6 +121,27 @@ def topic_message(topic: str, event: dict) -> tuple[str, dict]:
     }
 
 
+def close_sockets(*, person_ids: Iterable[int], session_key: str | None = None):
+    """After commit, close the open sockets of these people (of one session only when
+    ``session_key`` is given): at logout, at deactivation."""
+    messages = []
+    for person_id in person_ids:
+        group = topics.session_group(person_id)
+        messages.append(
+            (
+                group,
+                {
+                    "type": "socket.control",
+                    "group": group,
+                    "action": "close",
+                    "session": session_key or "",
+                },
+            )
+        )
+    if messages:
+        transaction.on_commit(lambda: live.send(messages))
+
+
 def unread_count(user) -> int:
     return Notification.objects.filter(
         recipient_id=user.pk, read_at__isnull=True

@@ -151,7 +151,13 @@ AUTH_USER_MODEL = "directory.Person"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # LDAP login first (when LDAP_URIS is set); local accounts keep Django passwords.
 AUTHENTICATION_BACKENDS.insert(0, "directory.ldap.auth.LdapBackend")
-LOGIN_THROTTLE = env.login_throttle()
+# Failed logins: growing delays per (account, address), never a lock (docs/deployment.md).
+_throttle = env.login_throttle()
+LOGIN_FREE_FAILURES = _throttle["LOGIN_FREE_FAILURES"]
+LOGIN_DELAY_SECONDS = _throttle["LOGIN_DELAY_SECONDS"]
+LOGIN_MAX_DELAY_SECONDS = _throttle["LOGIN_MAX_DELAY_SECONDS"]
+LOGIN_ALERT_FAILURES = _throttle["LOGIN_ALERT_FAILURES"]
+TRUSTED_PROXIES = env.trusted_proxies()
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

@@ -24,7 +24,7 @@ LIST = "/notifications/"
 
 
 def make(person, count=1, **kwargs):
-    options = {"kind": Kind.TASK_ASSIGNED, "email": False}
+    options = {"kind": Kind.SYSTEM, "email": False}
     options.update(kwargs)
     notes = []
     for number in range(count):
@@ -280,9 +280,7 @@ def test_bad_preferences_get_a_clear_error_and_nothing_is_saved(
 
 
 def test_reset_preferences(kakaricho_client, kakaricho):
-    services.update_preferences(
-        person=kakaricho, email_modes={Kind.TASK_ASSIGNED: "off"}
-    )
+    services.update_preferences(person=kakaricho, email_modes={Kind.SYSTEM: "off"})
     response = kakaricho_client.post("/notifications/settings/", {"reset": "1"})
     assert response.status_code == 302
     assert not KindPreference.objects.filter(person=kakaricho).exists()

@@ -176,4 +176,3 @@ def test_a_secret_subject_stays_out_of_the_email(submitted, kakaricho, settings)
     [message] = [m for m in mail.outbox if kakaricho.email in m.to]
     assert SECRET not in message.subject + message.body
     assert Notification.objects.get(recipient=kakaricho).subject.endswith(SECRET)
-

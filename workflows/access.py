@@ -83,13 +83,21 @@ def can_view_document(user, document: Document | int) -> bool:
     return visible_documents_for(user).filter(pk=pk).exists()
 
 
-def may_know_of(user, document: Document | int) -> bool:
+def may_know_of(user, document: Document) -> bool:
     """May ``user`` learn that ``document`` exists, and its title?
 
-    Exactly those who may see it: a 秘 document's existence and title are as
-    confidential as its body.
+    Those who may see it; and the approval administrators for a submitted document
+    that is not 秘 (their stuck-steps list names it). A 秘 document's existence and
+    title are as confidential as its body.
     """
-    return can_view_document(user, document)
+    if can_view_document(user, document):
+        return True
+    return (
+        not document.confidential
+        and document.state != Document.State.DRAFT
+        and getattr(user, "is_active", False)
+        and is_approval_admin(user)
+    )
 
 
 def knowing_among(users: Iterable, document: Document) -> list:

@@ -10,11 +10,11 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from intranet.notifications import gates, topics
 
-        from .access import knowing_among, may_know_of
+        from .access import can_view_document, knowing_among
         from .permissions import grant_admin_permissions
 
         def may_follow(user, key: str) -> bool:
-            return key.isdigit() and may_know_of(user, int(key))
+            return key.isdigit() and can_view_document(user, int(key))
 
         topics.register("document", may_follow)
         gates.register("workflows.Document", knowing_among)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import OrgUnit, Post
+from intranet.core.text import single_line
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -409,6 +410,11 @@ class Document(models.Model):
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        # A CR/LF in a title would break every e-mail, PDF line and CSV row about it.
+        self.title = single_line(self.title)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("workflows:document", args=[self.pk])

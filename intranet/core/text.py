@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from django import forms
+
 # Unicode categories Cc (controls) and Cf (format: zero-width and direction marks,
 # which also disguise text), plus the line and paragraph separators.
 _BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
@@ -37,3 +39,10 @@ def without_controls(text) -> str:
     return "".join(
         char for char in str(text) if char in "\r\n\t" or not _is_control(char)
     )
+
+
+class SingleLineField(forms.CharField):
+    """A one-line text field (titles, subjects): cleaned with :func:`single_line`."""
+
+    def to_python(self, value):
+        return single_line(super().to_python(value))

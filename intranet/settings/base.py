@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "intranet.core.middleware.NoStoreMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -158,6 +159,8 @@ LOGIN_DELAY_SECONDS = _throttle["LOGIN_DELAY_SECONDS"]
 LOGIN_MAX_DELAY_SECONDS = _throttle["LOGIN_MAX_DELAY_SECONDS"]
 LOGIN_ALERT_FAILURES = _throttle["LOGIN_ALERT_FAILURES"]
 TRUSTED_PROXIES = env.trusted_proxies()
+# Live sockets re-check their session this often (logout closes them at once).
+SOCKET_RECHECK_SECONDS = env.integer("SOCKET_RECHECK_SECONDS", 45, minimum=5)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"

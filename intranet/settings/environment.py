@@ -66,6 +66,14 @@ def integer(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def not_below(name: str, value: int, floor_name: str, floor: int) -> None:
+    """A maximum (``name``) below its minimum (``floor_name``) stops start-up."""
+    if value < floor:
+        raise ConfigurationError(
+            f"{name}={value} must be at least {floor_name}={floor}."
+        )
+
+
 def listing(name: str, default: list[str] | None = None) -> list[str]:
     value = text(name)
     if value is None:
@@ -179,11 +187,7 @@ def _pool() -> dict:
     """
     minimum = integer("DATABASE_POOL_MIN_SIZE", 2, minimum=0)
     maximum = integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1)
-    if maximum < minimum:
-        raise ConfigurationError(
-            f"DATABASE_POOL_MAX_SIZE={maximum} must be at least "
-            f"DATABASE_POOL_MIN_SIZE={minimum}."
-        )
+    not_below("DATABASE_POOL_MAX_SIZE", maximum, "DATABASE_POOL_MIN_SIZE", minimum)
     return {
         "min_size": minimum,
         "max_size": maximum,
@@ -302,11 +306,7 @@ def login_throttle() -> dict:
     free = integer("LOGIN_FREE_FAILURES", 5, minimum=1)
     delay = integer("LOGIN_DELAY_SECONDS", 2, minimum=1)
     ceiling = integer("LOGIN_MAX_DELAY_SECONDS", 60, minimum=1)
-    if ceiling < delay:
-        raise ConfigurationError(
-            f"LOGIN_MAX_DELAY_SECONDS={ceiling} must be at least "
-            f"LOGIN_DELAY_SECONDS={delay}."
-        )
+    not_below("LOGIN_MAX_DELAY_SECONDS", ceiling, "LOGIN_DELAY_SECONDS", delay)
     return {
         "LOGIN_FREE_FAILURES": free,
         "LOGIN_DELAY_SECONDS": delay,

@@ -32,19 +32,24 @@ pytestmark = pytest.mark.django_db
 SECRET = "職員懲戒処分案（機密）"
 
 
+def proxy(principal, delegate):
+    """``delegate`` is ``principal``'s 代理承認 proxy from today."""
+    today = timezone.localdate()
+    services.create_delegation(
+        principal=principal,
+        delegate=delegate,
+        kind=Delegation.Kind.PROXY,
+        start_date=today,
+        end_date=today + datetime.timedelta(days=3),
+        by=principal,
+    )
+
+
 @pytest.fixture
 def secret(submitted, office, kakaricho, stranger):
     """A 秘 document waiting for the 係長, whose 代理承認 proxy is the outsider; the
     outsider is also an approval administrator (who manages stuck steps, not reads)."""
-    today = timezone.localdate()
-    services.create_delegation(
-        principal=kakaricho,
-        delegate=stranger,
-        kind=Delegation.Kind.PROXY,
-        start_date=today,
-        end_date=today + datetime.timedelta(days=3),
-        by=kakaricho,
-    )
+    proxy(kakaricho, stranger)
     Group.objects.get(name=roles.APPROVAL_ADMINS).user_set.add(stranger)
     document = submitted(title=SECRET, confidential=True)
     return active_step(document)
@@ -142,19 +147,20 @@ def test_the_gate(secret, stranger, applicant, kakaricho, auditor):
     assert access.title_for(kakaricho, document) == f"（秘）{SECRET}"
 
 
+def test_approval_administrators_know_titles_only_of_plain_documents(
+    secret, submitted, stranger
+):
+    """Their stuck-steps list names a plain document; never a 秘 one."""
+    plain = submitted(title="庁内報の発行について")
+    assert access.may_know_of(stranger, plain)
+    assert not access.may_know_of(stranger, secret.document)
+
+
 def test_the_proxy_of_the_kacho_hears_nothing_of_a_secret_document(
     submitted, kakaricho, kacho, stranger
 ):
     """Done when: a 代理承認 proxy of the 課長 is not told when it reaches the 課長."""
-    today = timezone.localdate()
-    services.create_delegation(
-        principal=kacho,
-        delegate=stranger,
-        kind=Delegation.Kind.PROXY,
-        start_date=today,
-        end_date=today,
-        by=kacho,
-    )
+    proxy(kacho, stranger)
     document = submitted(title=SECRET, confidential=True)
     services.approve(step=active_step(document), by=kakaricho)
     assert active_step(document).assignee == kacho

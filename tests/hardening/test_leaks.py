@@ -95,7 +95,7 @@ def test_the_migration_gives_approval_administrators_their_permissions(office):
 
     group = Group.objects.get(name=roles.APPROVAL_ADMINS)
     group.permissions.clear()
-    migration = import_module("workflows.migrations.0004_approval_admin_permissions")
+    migration = import_module("workflows.migrations.0005_approval_admin_permissions")
     migration.grant(apps, None)
     assert group.permissions.filter(codename="change_delegationrule").exists()
     clerk = office.stranger

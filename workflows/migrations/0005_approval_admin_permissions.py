@@ -40,9 +40,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("directory", "0002_role_groups"),
-        # Also joins the two 0003 branches.
-        ("workflows", "0003_document_source_title"),
-        ("workflows", "0003_ledger_refuse_delete_on_sqlite"),
+        ("workflows", "0004_merge_20261203_1738"),
     ]
 
     operations = [migrations.RunPython(grant, migrations.RunPython.noop)]

@@ -18,6 +18,7 @@ from intranet.core.dates import SEIREKI, deadline_day
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
+from . import signals
 from .access import document_title, withheld_title
 from .models import Delegation, Document, RouteStep
 
@@ -59,6 +60,7 @@ def proxies_of(person_ids, day=None) -> list[Person]:
 
 def task_assigned(step: RouteStep) -> None:
     document = step.document
+    signals.step_assigned.send(sender=Document, document=document, step=step)
     kind, subject = {
         RouteStep.Kind.CIRCULATION: (Kind.CIRCULATION, _("供覧: %(title)s")),
         RouteStep.Kind.POST_REVIEW: (Kind.POST_REVIEW, _("後閲のお願い: %(title)s")),
@@ -110,6 +112,7 @@ def route_blocked(step: RouteStep, error) -> None:
 
 
 def returned(document: Document, *, to: list[Person], by: Person, comment: str) -> None:
+    signals.document_returned.send(sender=Document, document=document, comment=comment)
     _notify(
         document,
         recipients=to,
@@ -122,6 +125,7 @@ def returned(document: Document, *, to: list[Person], by: Person, comment: str) 
 
 
 def decided(document: Document, *, by: Person, recipients: list[Person]) -> None:
+    signals.document_decided.send(sender=Document, document=document)
     _notify(
         document,
         recipients=recipients,
@@ -134,6 +138,7 @@ def decided(document: Document, *, by: Person, recipients: list[Person]) -> None
 
 
 def rejected(document: Document, *, by: Person, comment: str, recipients) -> None:
+    signals.document_rejected.send(sender=Document, document=document, comment=comment)
     _notify(
         document,
         recipients=recipients,
@@ -146,6 +151,9 @@ def rejected(document: Document, *, by: Person, comment: str, recipients) -> Non
 
 
 def withdrawn(document: Document, *, by: Person, recipients, pulled_back=False) -> None:
+    signals.document_withdrawn.send(
+        sender=Document, document=document, pulled_back=pulled_back
+    )
     subject = (
         _("引き戻されました: %(title)s")
         if pulled_back
@@ -221,6 +229,12 @@ def reassigned(
         withheld=(subject % {"title": withheld_title()}, ""),
         url=document.get_absolute_url(),
         actor=by,
+    )
+
+
+def submitted(document: Document, *, resubmission: bool) -> None:
+    signals.document_submitted.send(
+        sender=Document, document=document, resubmission=resubmission
     )
 
 

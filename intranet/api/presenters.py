@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
-
 from workflows import access
 
 
 def document_title(person, document, *, known_visible: bool = False) -> str:
-    """The title, or a withheld placeholder for a 秘 document ``person`` may not read.
+    """The title ``person`` may be shown: ``workflows.access.title_for`` (the pages'
+    rule: the title marked （秘）, or withheld from someone who may not know of it).
 
-    ``known_visible``: the document was read through ``visible_documents_for(person)``.
-    Until workflows.access offers title_for/withheld_title (security), visibility is
-    ``can_view_document``: the same rule as every page of the document.
+    ``known_visible``: read through ``visible_documents_for(person)``; the API's
+    ``confidential`` field says 秘, so the title is given as it is.
     """
-    if (
-        known_visible
-        or not document.confidential
-        or access.can_view_document(person, document)
-    ):
+    if known_visible:
         return document.title
-    return _("（秘）件名は表示できません")
+    return access.title_for(person, document)
 
 
 def document_summary(person, document) -> dict:

@@ -125,7 +125,7 @@ def test_only_events_the_person_may_see(
     # Only the auditor hears of the 秘 document, with its title: sato may not see it.
     assert len(receiver.requests) == 1
     payload = json.loads(receiver.requests[0][1])
-    assert payload["data"]["document"]["title"] == "人事異動の内示"
+    assert payload["data"]["document"]["title"] == "（秘）人事異動の内示"
     delivery = WebhookDelivery.objects.get()
     assert delivery.subscription.token.person == office.auditor
 

@@ -17,10 +17,10 @@ def document_title(person, document, *, known_visible: bool = False) -> str:
     return access.title_for(person, document)
 
 
-def document_summary(person, document) -> dict:
+def document_summary(person, document, *, known_visible: bool = False) -> dict:
     return {
         "id": document.pk,
-        "title": document_title(person, document),
+        "title": document_title(person, document, known_visible=known_visible),
         "state": document.state,
         "confidential": document.confidential,
         "number_label": document.number_label,

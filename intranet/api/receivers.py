@@ -70,7 +70,8 @@ def on_step_assigned(sender, document, step, **kwargs):
                 "label": step.label,
                 "due_date": step.due_date.isoformat() if step.due_date else None,
             },
-            "document": document_summary(person, document),
+            # The step's holder is shown the document with the task.
+            "document": document_summary(person, document, known_visible=True),
         }
         webhooks.record(subscription, "task.assigned", data)
 

@@ -29,6 +29,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from intranet.pages.models import OwnedPageMixin
+from intranet.pages.panels import CreationTokenPanel
 from intranet.pages.text import html_to_text, join_text
 from intranet.pages.visibility import viewable_by
 
@@ -90,6 +91,7 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
     content_panels = [
         FormSubmissionsPanel(),
         *AbstractEmailForm.content_panels,
+        CreationTokenPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label=_("質問")),
         FieldPanel("thank_you_text"),

@@ -15,6 +15,3 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 APPROVALS = {**APPROVALS, "FILES_ROOT": str(VAR_DIR / "test-private" / "approvals")}  # noqa: F405
-# Wagtail's editor autosaves on a timer (and moves a new page to its edit URL when it
-# does); browser tests drive the editor step by step instead.
-WAGTAIL_AUTOSAVE_INTERVAL = 0

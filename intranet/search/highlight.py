@@ -19,7 +19,8 @@ def _spans(
     found = [
         (max(first, start), min(last, end))
         for term in terms
-        for first, last in folded.find_all(term.text)
+        for text in term.texts
+        for first, last in folded.find_all(text)
         if first < end and last > start
     ]
     found.sort()
@@ -42,7 +43,12 @@ def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
     escaped, with the matches in ``<mark>``; the beginning when nothing matches."""
     folded = FoldedText.of(text)
     first = min(
-        (spans[0][0] for term in terms if (spans := folded.find_all(term.text))),
+        (
+            spans[0][0]
+            for term in terms
+            for text in term.texts
+            if (spans := folded.find_all(text))
+        ),
         default=-1,
     )
     start = max(0, first - width // 3) if first > 0 else 0

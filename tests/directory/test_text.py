@@ -7,7 +7,7 @@ import pytest
 
 from directory import collation
 from directory.kanji import build
-from directory.text import VARIANTS_FILE, FoldedText, fold, normalize, tidy, variants
+from directory.text import VARIANTS_FILE, FoldedText, fold, normalize, tidy
 
 
 def _pairs() -> list[tuple[str, str]]:

@@ -48,3 +48,30 @@ def test_html_blocks_become_paragraphs():
     assert html_to_text("<p>一</p><ul><li>二</li><li>三</li></ul><p>四<br>五</p>") == (
         "一\n\n二\n\n三\n\n四\n五"
     )
+
+
+def test_editors_synonyms_apply_at_once_without_reindexing(publish, applicant):
+    from django.core.exceptions import ValidationError
+
+    from intranet.search.models import Synonym
+
+    publish("子ども食堂の案内", "地域の子どもの居場所づくり")
+    assert search_pages(applicant, "子供").hits == []
+    Synonym.objects.create(words="子ども、子供　こども")
+    for query in ("子供", "こども", "コドモ", "子ども", "子供の居場所"):
+        hits = search_pages(applicant, query).hits
+        assert len(hits) == 1, query
+    assert str(search_pages(applicant, "子供").hits[0].title) == (
+        "<mark>子ども</mark>食堂の案内"
+    )
+    Synonym.objects.all().delete()
+    assert search_pages(applicant, "子供").hits == []
+    with pytest.raises(ValidationError):
+        Synonym(words="子ども").full_clean()
+
+
+def test_editors_find_the_synonym_list_in_the_cms(admin_client):
+    from django.urls import reverse
+
+    response = admin_client.get(reverse("wagtailsnippets_search_synonym:list"))
+    assert response.status_code == 200

@@ -15,4 +15,6 @@ class SearchConfig(AppConfig):
 
         signals.connect()
         for signal in (post_save, post_delete):
-            signal.connect(synonyms.clear, sender=Synonym, dispatch_uid="search.synonyms")
+            signal.connect(
+                synonyms.clear, sender=Synonym, dispatch_uid="search.synonyms"
+            )

@@ -67,7 +67,11 @@ class Synonym(models.Model):
 
         if len(self.word_list()) < 2:
             raise ValidationError(
-                {"words": _("同じ意味の語を2語以上、空白または読点で区切って入力してください。")}
+                {
+                    "words": _(
+                        "同じ意味の語を2語以上、空白または読点で区切って入力してください。"
+                    )
+                }
             )
 
     def word_list(self) -> list[str]:

@@ -20,7 +20,9 @@ def groups() -> list[tuple[str, ...]]:
 
         cached = []
         for synonym in Synonym.objects.all():
-            folded = tuple(dict.fromkeys(normalize(word) for word in synonym.word_list()))
+            folded = tuple(
+                dict.fromkeys(normalize(word) for word in synonym.word_list())
+            )
             if len(folded) > 1:
                 cached.append(folded)
         cache.set(CACHE_KEY, cached, CACHE_SECONDS)

@@ -77,7 +77,13 @@ def test_width_kana_case_and_spaces():
 
 @pytest.mark.parametrize(
     "text",
-    ["（旧版）ＤＸ推進", "ｶﾞｲﾄﾞ　ライン", "髙橋\U000e0100 健二", "  令和８年度\n\n会議  ", "ß"],
+    [
+        "（旧版）ＤＸ推進",
+        "ｶﾞｲﾄﾞ　ライン",
+        "髙橋\U000e0100 健二",
+        "  令和８年度\n\n会議  ",
+        "ß",
+    ],
 )
 def test_folded_text_agrees_with_normalize(text):
     assert FoldedText.of(text).folded == normalize(text)

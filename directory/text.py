@@ -92,11 +92,23 @@ def normalize(value: str) -> str:
     return fold(tidy(value))
 
 
-# A base character with the marks that NFKC may join to it (half-width ﾞﾟ, combining
-# kana voicing and accents) and variation selectors, which fold away.
-_CLUSTER = re.compile(
-    "(?s).[\u0300-\u036f\u3099\u309a\uff9e\uff9f\ufe00-\ufe0f\U000e0100-\U000e01ef]*"
+# Marks that NFKC may join to the character before them (half-width ﾞﾟ, combining kana
+# voicing and accents) and variation selectors, which fold away.
+_MARKS = frozenset(
+    [chr(c) for c in range(0x300, 0x370)]
+    + ["\u3099", "\u309a", "\uff9e", "\uff9f"]
+    + [chr(c) for c in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))]
 )
+_PIECES: dict[str, str] = {}
+
+
+def _fold_cluster(cluster: str) -> str:
+    piece = _PIECES.get(cluster)
+    if piece is None:
+        piece = " " if cluster.isspace() else normalize(cluster)
+        if len(_PIECES) < 65536:
+            _PIECES[cluster] = piece
+    return piece
 
 
 @dataclass(frozen=True)
@@ -114,21 +126,24 @@ class FoldedText:
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
-        for match in _CLUSTER.finditer(text or ""):
-            piece = normalize(match.group()) if not match.group().isspace() else " "
-            if not piece:
-                continue
-            if piece == " " and (not pieces or pieces[-1] == " "):
-                continue
-            for char in piece:
-                pieces.append(char)
-                starts.append(match.start())
-                ends.append(match.end())
+        text = text or ""
+        index, length = 0, len(text)
+        while index < length:
+            end = index + 1
+            while end < length and text[end] in _MARKS:
+                end += 1
+            piece = _fold_cluster(text[index:end])
+            if piece and not (piece == " " and (not pieces or pieces[-1] == " ")):
+                for char in piece:
+                    pieces.append(char)
+                    starts.append(index)
+                    ends.append(end)
+            index = end
         while pieces and pieces[-1] == " ":
             pieces.pop()
             starts.pop()
             ends.pop()
-        return cls(text or "", "".join(pieces), tuple(starts), tuple(ends))
+        return cls(text, "".join(pieces), tuple(starts), tuple(ends))
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """The span of ``text`` behind ``folded[start:end]`` (end > start)."""

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import managed
 from .collation import person_sort_key
 from .text import normalize, romaji_variants
 
@@ -285,6 +286,13 @@ class Person(AbstractUser):
     )
     ldap_dn = models.CharField(_("LDAP DN"), max_length=512, blank=True)
     deactivated_at = models.DateTimeField(_("無効化日時"), null=True, blank=True)
+    is_service_account = models.BooleanField(
+        _("サービスアカウント"),
+        default=False,
+        help_text=_(
+            "他システムが API で使うアカウント。職員検索や名簿には表示されません。"
+        ),
+    )
     date_style = models.CharField(
         _("日付の表示"),
         max_length=8,
@@ -315,14 +323,22 @@ class Person(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
+        managed.refuse_changes(self, managed.PERSON_FIELDS)
         self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "sort_key", "search_text"}
         super().save(*args, **kwargs)
+        managed.remember(self, managed.PERSON_FIELDS)
 
     def get_absolute_url(self):
         return reverse("directory:profile", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        managed.remember(instance, managed.PERSON_FIELDS)
+        return instance
 
     @property
     def photo_url(self) -> str:
@@ -337,6 +353,9 @@ class Person(AbstractUser):
         self.sort_key, self.search_text = search_fields(
             **{name: getattr(self, name) for name in SEARCH_INPUTS}
         )
+        if self.is_service_account:
+            # No words to match: the people finder and site search never list it.
+            self.search_text = ""
 
     @property
     def full_name(self) -> str:
@@ -426,6 +445,17 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.unit} {self.post}"
+
+    def save(self, *args, **kwargs):
+        managed.refuse_changes(self, managed.MEMBERSHIP_FIELDS)
+        super().save(*args, **kwargs)
+        managed.remember(self, managed.MEMBERSHIP_FIELDS)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        managed.remember(instance, managed.MEMBERSHIP_FIELDS)
+        return instance
 
 
 class PresenceQuerySet(models.QuerySet):

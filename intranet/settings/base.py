@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "intranet.surveys",
     "intranet.notifications",
     "intranet.search",
+    "intranet.api",
     "directory",
     "workflows",
     "spaces",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",  # the approval engine's process and task tables
     "channels",
+    "ninja",  # the API's docs page from local static files (no CDN)
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -65,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "intranet.core.middleware.NoStoreMiddleware",
     "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -154,7 +157,15 @@ AUTH_USER_MODEL = "directory.Person"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # LDAP login first (when LDAP_URIS is set); local accounts keep Django passwords.
 AUTHENTICATION_BACKENDS.insert(0, "directory.ldap.auth.LdapBackend")
-LOGIN_THROTTLE = env.login_throttle()
+# Failed logins: growing delays per (account, address), never a lock (docs/deployment.md).
+_throttle = env.login_throttle()
+LOGIN_FREE_FAILURES = _throttle["LOGIN_FREE_FAILURES"]
+LOGIN_DELAY_SECONDS = _throttle["LOGIN_DELAY_SECONDS"]
+LOGIN_MAX_DELAY_SECONDS = _throttle["LOGIN_MAX_DELAY_SECONDS"]
+LOGIN_ALERT_FAILURES = _throttle["LOGIN_ALERT_FAILURES"]
+TRUSTED_PROXIES = env.trusted_proxies()
+# Live sockets re-check their session this often (logout closes them at once).
+SOCKET_RECHECK_SECONDS = env.integer("SOCKET_RECHECK_SECONDS", 45, minimum=5)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -162,6 +173,9 @@ WAGTAILADMIN_LOGIN_URL = "login"
 # Staff passwords belong to the directory (LDAP/AD); local accounts are reset by admins.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Names and e-mail addresses belong to the directory (directory/managed.py): the CMS
+# account page offers neither (see intranet.core.views.CmsAccountView).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -272,3 +286,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Page moderation is told through the intranet's notifications (intranet/pages/
 # signals.py), never by Wagtail's English e-mails to every superuser.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+
+# The API for the ward's other systems (docs/api.md): requests per minute per token,
+# token lifetime, webhook timeout (s), failures before a webhook is switched off, and
+# the only hosts webhooks may be sent to (none by default).
+API = {
+    "RATE_LIMIT": env.integer("API_RATE_LIMIT", 120, minimum=1),
+    "TOKEN_DAYS": env.integer("API_TOKEN_DAYS", 365, minimum=1),
+    "WEBHOOK_TIMEOUT": env.integer("API_WEBHOOK_TIMEOUT", 5, minimum=1),
+    "WEBHOOK_MAX_FAILURES": env.integer("API_WEBHOOK_MAX_FAILURES", 10, minimum=1),
+    "WEBHOOK_HOSTS": [host.lower() for host in env.listing("API_WEBHOOK_HOSTS")],
+}

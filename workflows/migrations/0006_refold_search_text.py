@@ -22,6 +22,6 @@ def refold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("workflows", "0004_merge_20261203_1738")]
+    dependencies = [("workflows", "0005_approval_admin_permissions")]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop)]

@@ -36,6 +36,6 @@ def refold(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0007_person_date_style")]
+    dependencies = [("directory", "0008_person_is_service_account")]
 
     operations = [migrations.RunPython(refold, migrations.RunPython.noop)]

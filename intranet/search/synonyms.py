@@ -8,12 +8,11 @@ from django.core.cache import cache
 from directory.text import normalize
 
 CACHE_KEY = "search:synonyms:v1"
-CACHE_SECONDS = 300
 MAX_ALTERNATIVES = 8
 
 
 def groups() -> list[tuple[str, ...]]:
-    """Every group, its words folded as the index folds them (cached; saves clear it)."""
+    """Every group, its words folded as the index folds them (cached until a change)."""
     cached = cache.get(CACHE_KEY)
     if cached is None:
         from .models import Synonym
@@ -25,7 +24,9 @@ def groups() -> list[tuple[str, ...]]:
             )
             if len(folded) > 1:
                 cached.append(folded)
-        cache.set(CACHE_KEY, cached, CACHE_SECONDS)
+        # No expiry: saves and deletes clear it (intranet.search.apps), so a search
+        # costs no query for the list and a change applies at once.
+        cache.set(CACHE_KEY, cached, None)
     return cached
 
 

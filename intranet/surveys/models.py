@@ -147,9 +147,10 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
     def search_text(self) -> str:
         """The survey's description and its questions (for the site search)."""
         questions = self.form_fields.all()
+        # Each label and help text a block of its own (no phrase across them).
         return join_text(
             html_to_text(self.intro),
-            "\n".join(f"{field.label} {field.help_text}" for field in questions),
+            *(text for field in questions for text in (field.label, field.help_text)),
         )
 
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from ..models import OrgUnit
+from ..text import normalize_reading
 from .config import AttributeMap
 from .source import Entry, normalize_dn, parent_dn
 
@@ -131,8 +132,8 @@ def person_record(entry: Entry, attrs: AttributeMap) -> PersonRecord:
         username=username.strip()[:150],
         last_name=entry.first(attrs.last_name)[:150],
         first_name=entry.first(attrs.first_name)[:150],
-        last_name_kana=last_kana[:100],
-        first_name_kana=first_kana[:100],
+        last_name_kana=normalize_reading(last_kana)[:100],
+        first_name_kana=normalize_reading(first_kana)[:100],
         romaji_name=romaji[:200],
         email=entry.first(attrs.email)[:254],
         extension=entry.first(attrs.extension)[:32],

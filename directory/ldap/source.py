@@ -377,6 +377,32 @@ class LdapSource:
             with suppress(LDAPException, OSError):
                 connection.unbind()
 
+    def present(self, external_ids: list[str]) -> set[str]:
+        """Which of these identities still have an entry among the people (an
+        identity-only read of the people base: an incremental read cannot see
+        deletions, and AD's objectGUID cannot be searched for by value everywhere)."""
+        from .mapping import identity, lower_case
+
+        config = self.config
+        attrs = lower_case(config.attributes)
+        wanted = set(external_ids)
+        connection = bind_service(config)
+        try:
+            return {
+                ext
+                for entry in paged_entries(
+                    connection,
+                    config.people_base,
+                    config.people_filter,
+                    [config.attributes.identity],
+                    config.page_size,
+                )
+                if (ext := identity(entry, attrs)) in wanted
+            }
+        finally:
+            with suppress(LDAPException, OSError):
+                connection.unbind()
+
 
 def find_person_dn(connection: Connection, config: LdapConfig, username: str):
     """The DN and attributes of the one person whose login attribute equals ``username``.

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,10 +32,12 @@ from ..models import (
     Person,
     Post,
     SyncRun,
+    canonical_username,
     search_fields,
 )
 from ..signals import accounts_synced, group_memberships_synced
 from .config import LdapConfig
+from .identity import Holder, Release, record_label, resolve_identities
 from .mapping import (
     PERSON_FIELDS,
     PersonRecord,
@@ -78,6 +81,9 @@ class Counts:
     reactivated: int = 0
     units_changed: int = 0
     groups_changed: int = 0
+    relinked: int = 0
+    released: int = 0
+    quarantined: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(vars(self))
@@ -105,6 +111,11 @@ class Plan:
     group_adds: list[tuple[int, object]] = field(default_factory=list)
     group_removes: list[tuple[int, object]] = field(default_factory=list)
     people_seen: int = 0  # entries with an identity and a user ID
+    # Identity churn (see identity.py), applied before anything takes a value.
+    relinks: list[tuple[int, str]] = field(default_factory=list)  # pk, new identity
+    releases: list[tuple[int, Release]] = field(default_factory=list)
+    identity_frees: list[int] = field(default_factory=list)  # user ID/number change
+    quarantine: list[str] = field(default_factory=list)  # reasons, by name
     note: str = ""
 
 
@@ -148,6 +159,7 @@ def _finish_run(run: SyncRun, status: str, *, plan=None, error="", read=0) -> No
         for name, value in plan.counts.as_dict().items():
             setattr(run, name, value)
         run.warnings = "\n".join(plan.warnings)[:20000]
+        run.quarantine = "\n".join(plan.quarantine)[:20000]
         if status == SyncRun.Status.SUCCEEDED:
             run.high_water = plan.marks.high_water
             run.invocation_id = plan.marks.invocation_id
@@ -242,7 +254,12 @@ def _run_sync(
         read_count = len(read.people) + len(read.units or []) + len(read.groups or [])
         if progress is not None:
             progress("diff", read_count)
-        plan = build_plan(read, config=config, effective_date=effective_date)
+        plan = build_plan(
+            read,
+            config=config,
+            effective_date=effective_date,
+            still_present=getattr(source, "present", None),
+        )
         plan.counts.entries_read = read_count
         check_safety(plan, read, config=config, force=force)
         if dry_run:
@@ -261,8 +278,8 @@ def _run_sync(
         return SyncResult(False, str(error), run=run, plan=plan)
     except (DirectoryUnavailable, IncompleteRead) as error:
         message = _(
-            "LDAP から読み込めませんでした（何も変更していません）: %(error)s"
-        ) % {"error": error}
+            "%(server)s から読み込めませんでした（何も変更していません）: %(error)s"
+        ) % {"server": source.describe() or "LDAP", "error": error}
         if run is not None:
             _finish_run(
                 run, SyncRun.Status.FAILED, plan=plan, error=message, read=read_count
@@ -314,8 +331,11 @@ def check_safety(plan: Plan, read: ReadResult, *, config: LdapConfig, force: boo
 
 
 class _Planner:
-    def __init__(self, read: ReadResult, config: LdapConfig, day: datetime.date):
+    def __init__(
+        self, read: ReadResult, config: LdapConfig, day: datetime.date, still_present
+    ):
         self.read, self.config, self.day = read, config, day
+        self.still_present = still_present
         self.attrs = config.attributes
         self.plan = Plan(full=read.full, marks=read.marks, note=read.note)
         if read.note:
@@ -516,33 +536,57 @@ class _Planner:
     def _plan_people(self):
         plan, attrs = self.plan, self.attrs
         self.records = [person_record(entry, attrs) for entry in self.read.people]
+        valid = []
+        for entry, record in zip(self.read.people, self.records, strict=True):
+            if not record.external_id or not record.username:
+                plan.warnings.append(
+                    _("%(dn)s に識別子またはユーザーIDがないため読み飛ばしました。")
+                    % {"dn": entry.dn}
+                )
+                continue
+            valid.append(record)
+        plan.people_seen = len(valid)
+        holders = [
+            Holder(*row)
+            for row in Person.objects.values_list(
+                "id",
+                "external_id",
+                "username",
+                "employee_number",
+                "is_active",
+                "last_name",
+                "first_name",
+            )
+        ]
+        labels = {holder.pk: holder.label for holder in holders}
+        self.labels = labels
+        resolution = resolve_identities(
+            valid, holders, full=self.read.full, still_present=self.still_present
+        )
+        self.resolution = resolution
+        self._plan_identity(resolution, labels)
         columns = ("id", "external_id", *PERSON_FIELDS, "is_active")
         synced = Person.objects.filter(external_id__isnull=False)
         if self.read.full:
             rows = list(synced.values_list(*columns))
         else:
             # An incremental run loads only the people it read.
-            wanted = [r.external_id for r in self.records if r.external_id]
+            wanted = sorted(set(resolution.person_for.values()))
             rows = [
                 row
                 for start in range(0, len(wanted), BATCH)
-                for row in synced.filter(
-                    external_id__in=wanted[start : start + BATCH]
+                for row in Person.objects.filter(
+                    pk__in=wanted[start : start + BATCH]
                 ).values_list(*columns)
             ]
-        existing = {row[1]: row for row in rows}
-        local_usernames = set(
-            Person.objects.filter(external_id__isnull=True).values_list(
-                "username", flat=True
-            )
-        )
+        existing = {row[0]: row for row in rows}
         open_primary = Membership.objects.filter(
             is_primary=True, valid_until__isnull=True
         ).values_list("id", "person_id", "unit_id", "post_id")
         if self.read.full:
             membership_rows = open_primary.filter(person__external_id__isnull=False)
         else:
-            ids = [row[0] for row in rows]
+            ids = list(existing)
             membership_rows = [
                 item
                 for start in range(0, len(ids), BATCH)
@@ -554,61 +598,44 @@ class _Planner:
         for pk, person_id, unit_id, post_id in membership_rows:
             memberships[person_id] = (pk, unit_id, post_id)
         self.person_id_by_dn = {}
-        seen: set[str] = set()
-        usernames: set[str] = set()
-        employee_numbers: set[str] = set()
         count = len(PERSON_FIELDS)
-        for entry, record in zip(self.read.people, self.records, strict=True):
-            if not record.external_id or not record.username:
-                plan.warnings.append(
-                    _("%(dn)s に識別子またはユーザーIDがないため読み飛ばしました。")
-                    % {"dn": entry.dn}
-                )
+        for record in valid:
+            if record.external_id in resolution.quarantined:
                 continue
-            seen.add(record.external_id)
-            plan.people_seen += 1
-            if record.username in usernames or record.username in local_usernames:
-                plan.warnings.append(
-                    _(
-                        "ユーザーID %(username)s が重複しているため %(dn)s を読み飛ばしました。"
-                    )
-                    % {"username": record.username, "dn": entry.dn}
-                )
-                continue
-            usernames.add(record.username)
-            if record.employee_number:
-                if record.employee_number in employee_numbers:
-                    plan.warnings.append(
-                        _("職員番号 %(number)s が重複しています（%(dn)s）。")
-                        % {"number": record.employee_number, "dn": entry.dn}
-                    )
+            pk = resolution.person_for.get(record.external_id)
+            release = resolution.released.get(pk) if pk is not None else None
+            if release is not None:
+                # A departed holder keeps the retired ID it gives up now.
+                if release.username:
+                    record.username = release.username
+                if release.number:
                     record.employee_number = None
-                else:
-                    employee_numbers.add(record.employee_number)
-            row = existing.get(record.external_id)
-            if row is None:
+            label = record_label(record)
+            if pk is None:
                 if record.disabled:
                     continue
                 plan.person_creates.append(record)
                 plan.counts.created += 1
                 person_key = ("new", record.external_id)
-                plan.lines.append(
-                    f"+ person {record.username} {record.last_name} {record.first_name}"
-                )
+                plan.lines.append(f"+ person {label}")
                 membership = None
             else:
-                pk, active = row[0], row[-1]
+                row = existing[pk]
+                active = row[-1]
                 person_key = ("id", pk)
                 self.person_id_by_dn[record.dn] = pk
                 old = row[2 : 2 + count]
                 new = record.values()
                 changed = [PERSON_FIELDS[i] for i in range(count) if old[i] != new[i]]
+                if identity_changed(old, new):
+                    plan.identity_frees.append(pk)
+                relinked = record.external_id in resolution.relinked
                 if record.disabled:
                     if active:
                         plan.deactivate_ids.append(pk)
                         plan.counts.deactivated += 1
                         plan.lines.append(
-                            f"- deactivate {record.username} (disabled in the directory)"
+                            f"- deactivate {label} (disabled in the directory)"
                         )
                     if changed:
                         plan.person_updates.append((pk, record, False))
@@ -616,8 +643,9 @@ class _Planner:
                 reactivate = not active
                 if reactivate:
                     plan.counts.reactivated += 1
-                    plan.lines.append(f"+ reactivate {record.username}")
-                if changed or reactivate:
+                    if not relinked:
+                        plan.lines.append(f"+ reactivate {label}")
+                if changed or reactivate or relinked:
                     plan.person_updates.append((pk, record, reactivate))
                     if set(changed) - {"ldap_dn"}:  # a DN alone: a rename or move
                         plan.counts.updated += 1
@@ -626,14 +654,14 @@ class _Planner:
                             f"{new[PERSON_FIELDS.index(name)]!r}"
                             for name in changed
                         )
-                        plan.lines.append(f"~ person {record.username}: {details}")
+                        plan.lines.append(f"~ person {label}: {details}")
                 membership = None if reactivate else memberships.get(pk)
             unit_key = self._unit_for(record)
             if unit_key is None:
                 if membership is None:
                     plan.warnings.append(
-                        _("%(username)s の所属組織が分かりません（%(dn)s）。")
-                        % {"username": record.username, "dn": entry.dn}
+                        _("%(person)s の所属組織が分かりません（%(dn)s）。")
+                        % {"person": label, "dn": record.ldap_dn}
                     )
                 continue
             post_key = self._post_for(record.title)
@@ -648,21 +676,43 @@ class _Planner:
                 if ("id", membership[1]) != unit_key:
                     plan.counts.moved += 1
                     plan.lines.append(
-                        f"→ move {record.username}: {self._unit_label(('id', membership[1]))}"
+                        f"→ move {label}: {self._unit_label(('id', membership[1]))}"
                         f" → {self._unit_label(unit_key)}"
                     )
                 else:
                     plan.counts.updated += 1
-                    plan.lines.append(f"~ post {record.username}: {record.title}")
-        if self.read.full:
-            for ext, row in existing.items():
-                if ext not in seen and row[-1]:
-                    plan.deactivate_ids.append(row[0])
-                    plan.counts.deactivated += 1
-                    plan.lines.append(
-                        f"- deactivate {row[2]} (no longer in the directory)"
-                    )
-        self.existing = existing
+                    plan.lines.append(f"~ post {label}: {record.title}")
+        for pk in sorted(resolution.gone):
+            plan.deactivate_ids.append(pk)
+            plan.counts.deactivated += 1
+            plan.lines.append(f"- deactivate {labels[pk]} (no longer in the directory)")
+
+    def _plan_identity(self, resolution, labels: dict[int, str]) -> None:
+        """Re-links, releases and quarantines: listed first, as they are applied."""
+        plan = self.plan
+        for record in self.records:
+            pk = resolution.relinked.get(record.external_id)
+            if pk is not None:
+                plan.relinks.append((pk, record.external_id))
+                plan.counts.relinked += 1
+                plan.lines.append(
+                    f"↺ re-link {labels[pk]} → {record_label(record)}: "
+                    f"re-hired with new identity {record.external_id}"
+                )
+        for pk, release in sorted(resolution.released.items()):
+            plan.releases.append((pk, release))
+            plan.counts.released += 1
+            freed = []
+            if release.username:
+                freed.append(f"user ID → {release.username}")
+            if release.number:
+                freed.append("employee number released")
+            plan.lines.append(f"⇢ release {labels[pk]}: {', '.join(freed)}")
+        for reason in resolution.quarantined.values():
+            plan.quarantine.append(reason)
+            plan.counts.quarantined += 1
+            plan.lines.append(f"! quarantine {reason}")
+            plan.warnings.append(reason)
 
     # groups ---------------------------------------------------------------------------
 
@@ -701,6 +751,7 @@ class _Planner:
             return ("new", ext) if ext else None
 
         new_by_dn = {r.dn: r.external_id for r in plan.person_creates}
+        new_labels = {r.external_id: record_label(r) for r in plan.person_creates}
         deactivated = set(plan.deactivate_ids)
         if self.attrs.member_of:
             for record in self.records:
@@ -709,10 +760,14 @@ class _Planner:
                     first_rdn = dn.partition(",")[0].partition("=")[2]
                     want |= groups_for(dn, (first_rdn,))
                 key = person_key(record.dn, new_by_dn.get(record.dn))
-                if key is None or (key[0] == "id" and key[1] in deactivated):
+                if (
+                    key is None
+                    or (key[0] == "id" and key[1] in deactivated)
+                    or record.external_id in self.resolution.quarantined
+                ):
                     continue
                 have = current.get(key[1], set()) if key[0] == "id" else set()
-                self._diff_groups(key, have, want, group_names, record.username)
+                self._diff_groups(key, have, want, group_names, record_label(record))
             return
         if self.read.groups is None:
             return
@@ -736,7 +791,12 @@ class _Planner:
         for key in people:
             have = current.get(key[1], set()) if key[0] == "id" else set()
             want = (desired.get(key, set()) & touched) | (have - touched)
-            self._diff_groups(key, have, want, group_names, str(key[1]))
+            label = (
+                self.labels.get(key[1], str(key[1]))
+                if key[0] == "id"
+                else new_labels.get(key[1], str(key[1]))
+            )
+            self._diff_groups(key, have, want, group_names, label)
 
     def _person_id_for_dn(self, dn: str):
         if not hasattr(self, "_ids_by_dn"):
@@ -761,8 +821,27 @@ class _Planner:
             plan.counts.groups_changed += 1
 
 
-def build_plan(read: ReadResult, *, config: LdapConfig, effective_date) -> Plan:
-    return _Planner(read, config, effective_date).build()
+def build_plan(
+    read: ReadResult, *, config: LdapConfig, effective_date, still_present=None
+) -> Plan:
+    """The plan of one run. ``still_present(external_ids)`` answers, in an incremental
+    run, which people outside the read still have an entry (see identity.py)."""
+    return _Planner(read, config, effective_date, still_present).build()
+
+
+_IDENTITY_FIELDS = (
+    PERSON_FIELDS.index("username"),
+    PERSON_FIELDS.index("employee_number"),
+)
+
+
+def identity_changed(old: tuple, new: tuple) -> bool:
+    """Whether a person gives up a user ID (case aside) or an employee number."""
+    username, number = _IDENTITY_FIELDS
+    return (
+        canonical_username(old[username]) != canonical_username(new[username])
+        or old[number] != new[number]
+    )
 
 
 # --- applying --------------------------------------------------------------------------
@@ -872,7 +951,8 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
         OrgUnit.objects.filter(pk=pk, valid_from__gte=day).update(
             valid_until=day + datetime.timedelta(days=1)
         )
-    # People.
+    # People: first what frees a user ID or employee number, then what takes one.
+    _free_identities(plan)
     rows = []
     for record in plan.person_creates:
         values = {name: getattr(record, name) for name in PERSON_FIELDS}
@@ -976,6 +1056,27 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
             deactivated=list(plan.deactivate_ids),
             reactivated=reactivated,
         )
+
+
+def _free_identities(plan: Plan) -> None:
+    """Releases, then a placeholder for every user ID or number about to change (so
+    that two people may swap theirs), then the re-links to new identities."""
+    for pk, release in plan.releases:
+        changes = {"employee_number": None} if release.number else {}
+        if release.username:
+            changes["username"] = release.username
+        Person.objects.filter(pk=pk).update(**changes)
+    for start in range(0, len(plan.identity_frees), BATCH):
+        Person.objects.filter(pk__in=plan.identity_frees[start : start + BATCH]).update(
+            username=Concat(
+                Value("~sync-"),
+                Cast("id", models.CharField()),
+                output_field=models.CharField(),
+            ),
+            employee_number=None,
+        )
+    for pk, external_id in plan.relinks:
+        Person.objects.filter(pk=pk).update(external_id=external_id)
 
 
 def _insert(model, rows: list[dict], progress=None) -> None:

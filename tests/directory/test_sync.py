@@ -276,7 +276,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(shared_slapd, use_ldap, post
     assert result.run is None
     assert snapshot() == before
     assert not SyncRun.objects.exists()
-    assert "+ person sato 佐藤 花子" in result.plan.lines
+    assert "+ person 佐藤 花子 (sato)" in result.plan.lines
     assert result.plan.counts.created == PEOPLE
 
 

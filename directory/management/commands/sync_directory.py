@@ -81,7 +81,9 @@ class Command(BaseCommand):
                 f"{'would change' if dry_run else 'read'}: {counts.entries_read} entries; "
                 f"created {counts.created}, updated {counts.updated}, "
                 f"moved {counts.moved}, deactivated {counts.deactivated}, "
-                f"reactivated {counts.reactivated}, units {counts.units_changed}, "
+                f"reactivated {counts.reactivated}, re-linked {counts.relinked}, "
+                f"released {counts.released}, quarantined {counts.quarantined}, "
+                f"units {counts.units_changed}, "
                 f"group memberships {counts.groups_changed}"
                 + ("" if plan.full else " (incremental)")
             )

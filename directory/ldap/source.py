@@ -349,7 +349,7 @@ class LdapSource:
                     connection,
                     config.people_base,
                     people_filter,
-                    attrs.person_attributes(),
+                    [*attrs.person_attributes(), *config.units_upper_attributes],
                     config.page_size,
                     self.progress,
                     "people",

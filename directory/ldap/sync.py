@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -36,15 +36,17 @@ from ..models import (
     search_fields,
 )
 from ..signals import accounts_synced, group_memberships_synced
+from . import lock
 from .config import LdapConfig
 from .identity import Holder, Release, record_label, resolve_identities
+from .lock import SyncAlreadyRunning as SyncAlreadyRunning
 from .mapping import (
     PERSON_FIELDS,
     PersonRecord,
     UnitRecord,
     group_record,
-    guess_kind,
     person_record,
+    unit_path,
     unit_record,
 )
 from .source import (
@@ -57,18 +59,12 @@ from .source import (
     normalize_dn,
 )
 
-STALE_RUN = datetime.timedelta(hours=6)
-
 DEFAULT_POST_RANK = 90
 BATCH = 1000
 
 
 class SyncAborted(Exception):
     """A safety check stopped the run before anything was written."""
-
-
-class SyncAlreadyRunning(Exception):
-    """Another sync holds the lock (a run is RUNNING)."""
 
 
 @dataclass
@@ -102,7 +98,7 @@ class Plan:
     unit_creates: list[UnitRecord] = field(default_factory=list)
     unit_updates: list[tuple[int, dict]] = field(default_factory=list)
     unit_closes: list[int] = field(default_factory=list)
-    dept_units: list[str] = field(default_factory=list)
+    dept_units: list[tuple] = field(default_factory=list)  # path, name, kind, parent
     person_creates: list[PersonRecord] = field(default_factory=list)
     person_updates: list[tuple[int, PersonRecord, bool]] = field(default_factory=list)
     deactivate_ids: list[int] = field(default_factory=list)
@@ -131,23 +127,6 @@ Progress = Callable[[str, int], None]
 
 
 # --- the lock and the record -----------------------------------------------------------
-
-
-def _start_run(*, mode: str, trigger: str, forced: bool, source: str) -> SyncRun:
-    SyncRun.objects.filter(
-        status=SyncRun.Status.RUNNING, started_at__lt=timezone.now() - STALE_RUN
-    ).update(
-        status=SyncRun.Status.FAILED,
-        finished_at=timezone.now(),
-        error=_("中断された実行（6時間以上終了しなかったため打ち切り）"),
-    )
-    try:
-        with transaction.atomic():
-            return SyncRun.objects.create(
-                mode=mode, trigger=trigger, forced=forced, source=source[:500]
-            )
-    except IntegrityError:
-        raise SyncAlreadyRunning(_("別の名簿同期が実行中です。")) from None
 
 
 def _finish_run(run: SyncRun, status: str, *, plan=None, error="", read=0) -> None:
@@ -242,9 +221,12 @@ def _run_sync(
         mode = SyncRun.Mode.FULL if full else SyncRun.Mode.INCREMENTAL
     run = None
     if not dry_run:
-        run = _start_run(
+        run = lock.acquire(
             mode=mode, trigger=trigger, forced=force, source=source.describe()
         )
+        progress = _beating(run, progress)
+        if isinstance(source, LdapSource):
+            source.progress = progress
     read_count = 0
     plan = None
     try:
@@ -297,6 +279,17 @@ def _run_sync(
         raise
     _finish_run(run, SyncRun.Status.SUCCEEDED, plan=plan, read=read_count)
     return SyncResult(True, _("名簿同期が完了しました。"), run=run, plan=plan)
+
+
+def _beating(run: SyncRun, progress: Progress | None) -> Progress:
+    """The progress callback, beating the lock's heartbeat as the run goes."""
+
+    def report(stage: str, count: int) -> None:
+        lock.beat(run)
+        if progress is not None:
+            progress(stage, count)
+
+    return report
 
 
 def deactivation_limit(active_people: int, config: LdapConfig) -> int:
@@ -369,6 +362,8 @@ class _Planner:
         self.units_by_ext = {}
         self.current_by_code = {}
         self.current_by_name = {}
+        self.current_children = {}  # (parent id, name) → row
+        self.dept_keys = {}  # department path → unit key
         for row in units:
             pk, ext, code, name = row[:4]
             valid_from, valid_until = row[8], row[9]
@@ -380,6 +375,7 @@ class _Planner:
             if current:
                 self.current_by_code.setdefault(code, row)
                 self.current_by_name.setdefault(name, row)
+                self.current_children.setdefault((row[7], name), row)
             self.unit_names[pk] = name
 
     # units ----------------------------------------------------------------------------
@@ -390,7 +386,11 @@ class _Planner:
         self.unit_key_by_code: dict[str, tuple] = {}
         if self.read.units is None:
             return
-        records = [unit_record(entry, self.attrs) for entry in self.read.units]
+        records = [unit_record(entry, self.config) for entry in self.read.units]
+        # The base entry is a container (ou=people), never a unit — unless it says
+        # what kind of unit it is, as a ward's own entry may (businessCategory: ward).
+        base = normalize_dn(self.config.units_base or self.config.people_base)
+        records = [r for r in records if r.dn != base or r.declared]
         records.sort(key=lambda r: r.dn.count(","))
         dns = {record.dn for record in records}
         seen_ext = set()
@@ -473,25 +473,7 @@ class _Planner:
 
     def _unit_for(self, record: PersonRecord):
         if self.config.units_from == "department":
-            department = record.department.strip()
-            if not department:
-                return None
-            row = self.current_by_code.get(department) or self.current_by_name.get(
-                department
-            )
-            if row is not None:
-                return ("id", row[0])
-            if department not in self.plan.dept_units:
-                self.plan.dept_units.append(department)
-                self.plan.lines.append(f"+ unit {department} (from department)")
-                self.plan.counts.units_changed += 1
-                self.plan.warnings.append(
-                    _(
-                        "部署「%(name)s」を新しい組織として作成します。上位組織を設定してください。"
-                    )
-                    % {"name": department}
-                )
-            return ("dept", department)
+            return self._unit_for_path(unit_path(record, self.config))
         if record.department:
             key = self.unit_key_by_code.get(record.department)
             if key is None:
@@ -506,6 +488,42 @@ class _Planner:
             if key is not None:
                 return key
         return None
+
+    def _unit_for_path(self, path: list[str]):
+        """The unit at the end of ``path`` (部 → 課 → 係), each level found among the
+        current units under the level above, or planned as a new unit there."""
+        key = None
+        for level, name in enumerate(path):
+            full = self.config.units_path_separator.join(path[: level + 1]) or name
+            found = self.dept_keys.get(full)
+            if found is None:
+                row = None
+                if key is None:
+                    row = self.current_by_code.get(full) or self.current_by_name.get(
+                        name
+                    )
+                elif key[0] == "id":
+                    row = self.current_children.get((key[1], name))
+                if row is not None:
+                    found = ("id", row[0])
+                else:
+                    found = ("dept", full)
+                    kind = self.config.unit_kind(name, level)
+                    self.plan.dept_units.append((full, name, kind, key))
+                    self.plan.lines.append(
+                        f"+ unit {full} ({kind}, from the department attribute)"
+                    )
+                    self.plan.counts.units_changed += 1
+                    if key is None:
+                        self.plan.warnings.append(
+                            _(
+                                "部署「%(name)s」を新しい組織として作成します。上位組織を設定してください。"
+                            )
+                            % {"name": name}
+                        )
+                self.dept_keys[full] = found
+            key = found
+        return key
 
     def _post_for(self, title: str):
         title = title.strip()
@@ -535,7 +553,14 @@ class _Planner:
 
     def _plan_people(self):
         plan, attrs = self.plan, self.attrs
-        self.records = [person_record(entry, attrs) for entry in self.read.people]
+        upper = (
+            self.config.units_upper_attributes
+            if self.config.units_from == "department"
+            else ()
+        )
+        self.records = [
+            person_record(entry, attrs, upper) for entry in self.read.people
+        ]
         valid = []
         for entry, record in zip(self.read.people, self.records, strict=True):
             if not record.external_id or not record.username:
@@ -920,18 +945,21 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
                 [(u.parent_id, u.path, u.depth, u.pk) for u in created_units],
             )
     if plan.dept_units:
+        # Units named by department paths, each level after the one above it; a
+        # top level goes under the ward when the intranet has exactly one root.
         roots = list(OrgUnit.objects.on(day).filter(parent__isnull=True)[:2])
         root = roots[0] if len(roots) == 1 else None
-        for name in plan.dept_units:
+        for full, name, kind, parent_key in plan.dept_units:
+            parent_id = _resolve(parent_key, unit_ids) if parent_key else None
             unit = OrgUnit(
-                code=name[:64],
+                code=full[:64],
                 name=name[:100],
-                kind=guess_kind(name),
-                parent=root,
+                kind=kind,
+                parent_id=parent_id if parent_key else (root.pk if root else None),
                 valid_from=day,
             )
             unit.save()
-            unit_ids[("dept", name)] = unit.pk
+            unit_ids[("dept", full)] = unit.pk
     for pk, changes, record in plan.unit_updates:
         unit = OrgUnit.objects.get(pk=pk)
         parent_key = changes.pop("parent", False)
@@ -1034,6 +1062,16 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
         Membership.objects.filter(pk__in=ending[start : start + BATCH]).update(
             valid_until=day
         )
+    # Gone and back on one day: the appointment that ended "tomorrow" (a period is
+    # never empty) gives way to the new one instead of overlapping it.
+    back = [pk for pk, _record, again in plan.person_updates if again]
+    for start in range(0, len(back), BATCH):
+        Membership.objects.filter(
+            person_id__in=back[start : start + BATCH],
+            is_primary=True,
+            valid_from=day,
+            valid_until=day + datetime.timedelta(days=1),
+        ).delete()
     _insert(Membership, new_memberships)
     # Group memberships (roles): written in bulk, then announced for the audit log.
     through = Person.groups.through

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import OrgUnit, Post
+from intranet.core.dates import fiscal_year_label
 
 PERSON = settings.AUTH_USER_MODEL
 
@@ -424,6 +425,16 @@ class Document(models.Model):
     @property
     def filed_on_behalf(self) -> bool:
         return self.filer_id != self.applicant_id
+
+    @property
+    def number_with_year(self) -> str:
+        """令和8年度 千代総第1号: series restart every 年度, so a number alone is
+        ambiguous; '' before 決裁."""
+        if not self.number_label:
+            return ""
+        if self.fiscal_year is None:
+            return self.number_label
+        return f"{fiscal_year_label(self.fiscal_year)} {self.number_label}"
 
     @property
     def retention_label(self) -> str:

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -93,6 +94,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "intranet.urls"
+# Error pages in the intranet's own layout (intranet/core/errors.py, handlers in urls.py).
+CSRF_FAILURE_VIEW = "intranet.core.errors.csrf_failure"
 ASGI_APPLICATION = "intranet.asgi.application"
 
 TEMPLATES = [

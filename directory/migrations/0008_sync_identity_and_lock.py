@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0006_trigram_search_index'),
+        ('directory', '0007_person_date_style'),
     ]
 
     operations = [

@@ -112,7 +112,11 @@ def resolve_identities(
     new = [
         r for r in records if r.external_id not in by_ext and not r.disabled
     ]  # disabled entries never seen before are not people here
-    holders = _index(people)
+    held = {p.pk: _holder_claims(p) for p in people}
+    holders = {USERNAME: defaultdict(list), NUMBER: defaultdict(list)}
+    for pk, claims in held.items():
+        for kind, value in claims:
+            holders[kind][value].append(pk)
     if not full and still_present is not None:
         _verify_unseen(records, holders, by_pk, read_ext, result, still_present)
     # Re-hires: both values match one person who is, or is about to be, inactive.
@@ -133,23 +137,22 @@ def resolve_identities(
                 result.person_for[record.external_id] = pk
                 result.gone.discard(pk)
                 break
-    _quarantine_and_release(records, people, by_pk, result)
+    _Claims(records, by_pk, held, result).settle()
     return result
 
 
-def _index(people: list[Holder]) -> dict[str, dict[str, list[int]]]:
-    index = {USERNAME: defaultdict(list), NUMBER: defaultdict(list)}
-    for p in people:
-        index[USERNAME][canonical_username(p.username)].append(p.pk)
-        if p.employee_number:
-            index[NUMBER][p.employee_number].append(p.pk)
-    return index
+def _holder_claims(holder: Holder) -> tuple[tuple[str, str], ...]:
+    username = (USERNAME, canonical_username(holder.username))
+    if holder.employee_number:
+        return (username, (NUMBER, holder.employee_number))
+    return (username,)
 
 
-def _claims(record: PersonRecord):
-    yield USERNAME, canonical_username(record.username)
+def _claims(record: PersonRecord) -> tuple[tuple[str, str], ...]:
+    username = (USERNAME, canonical_username(record.username))
     if record.employee_number:
-        yield NUMBER, record.employee_number
+        return (username, (NUMBER, record.employee_number))
+    return (username,)
 
 
 def _verify_unseen(records, holders, by_pk, read_ext, result, still_present):
@@ -171,75 +174,92 @@ def _verify_unseen(records, holders, by_pk, read_ext, result, still_present):
         result.gone |= {pk for ext, pk in unseen.items() if ext not in present}
 
 
-def _quarantine_and_release(records, people, by_pk, result: Resolution) -> None:
-    record_for_pk = {
-        result.person_for[r.external_id]: r
-        for r in records
-        if r.external_id in result.person_for
-    }
-    newcomers = [
-        r for r in records if r.external_id not in result.person_for and not r.disabled
-    ]
-    while True:
-        # What each person and newcomer would hold after this run.
-        claims = {USERNAME: defaultdict(list), NUMBER: defaultdict(list)}
-        state = {}
-        for p in people:
-            record = record_for_pk.get(p.pk)
-            if record is not None and record.external_id not in result.quarantined:
-                active = not record.disabled
-                values = dict(_claims(record))
-                label = record_label(record)
-            else:
-                record = None
-                active = p.active and p.pk not in result.gone
-                values = {USERNAME: canonical_username(p.username)}
-                if p.employee_number:
-                    values[NUMBER] = p.employee_number
-                label = p.label
-            state[p.pk] = (record, active, label)
-            for kind, value in values.items():
-                claims[kind][value].append(p.pk)
-        for record in newcomers:
-            if record.external_id in result.quarantined:
+class _Claims:
+    """Who would hold each user ID and number after the run, settled by quarantining
+    active rivals and releasing values held by the inactive."""
+
+    def __init__(self, records, by_pk, held, result: Resolution):
+        self.by_pk, self.held, self.result = by_pk, held, result
+        self.claims = {USERNAME: defaultdict(list), NUMBER: defaultdict(list)}
+        self.state = {}  # person pk or ("new", identity) → (record or None, active)
+        applied = set()
+        for record in records:
+            pk = result.person_for.get(record.external_id)
+            if pk is not None:
+                applied.add(pk)
+                self._claim(pk, record, not record.disabled)
+            elif not record.disabled:
+                self._claim(("new", record.external_id), record, True)
+        for pk in by_pk:
+            if pk not in applied:
+                self._claim(pk, None, self._holder_active(pk))
+
+    def _holder_active(self, pk) -> bool:
+        return self.by_pk[pk].active and pk not in self.result.gone
+
+    def _values(self, key):
+        record = self.state[key][0]
+        return _claims(record) if record is not None else self.held[key]
+
+    def _claim(self, key, record, active) -> list:
+        self.state[key] = (record, active)
+        values = self._values(key)
+        for kind, value in values:
+            self.claims[kind][value].append(key)
+        return list(values)
+
+    def _label(self, key) -> str:
+        record = self.state[key][0]
+        return record_label(record) if record is not None else self.by_pk[key].label
+
+    def settle(self) -> None:
+        queue = [
+            (kind, value)
+            for kind, by_value in self.claims.items()
+            for value, keys in by_value.items()
+            if len(keys) > 1
+        ]
+        while queue:
+            kind, value = queue.pop()
+            active = [k for k in self.claims[kind][value] if self.state[k][1]]
+            if len(active) < 2:
                 continue
-            key = ("new", record.external_id)
-            state[key] = (record, True, record_label(record))
-            for kind, value in _claims(record):
-                claims[kind][value].append(key)
-        changed = False
-        for kind, by_value in claims.items():
-            for value, keys in by_value.items():
-                active = [key for key in keys if state[key][1]]
-                if len(keys) < 2 or len(active) < 2:
+            reasons = {}
+            for key in active:
+                record = self.state[key][0]
+                if record is not None:
+                    others = "、".join(self._label(k) for k in active if k != key)
+                    reasons[key] = _reason(kind, value, record, others)
+            for key, reason in reasons.items():
+                queue.extend(self._quarantine(key, reason))
+        self._release()
+
+    def _quarantine(self, key, reason: str) -> list:
+        """Leave an entry unapplied; a known person keeps what they hold now."""
+        self.result.quarantined[self.state[key][0].external_id] = reason
+        for kind, value in self._values(key):
+            self.claims[kind][value].remove(key)
+        if isinstance(key, tuple):
+            del self.state[key]
+            return []
+        return self._claim(key, None, self._holder_active(key))
+
+    def _release(self) -> None:
+        """With one active claimant at most, the inactive holders give the value up."""
+        for kind, by_value in self.claims.items():
+            for keys in by_value.values():
+                if len(keys) < 2:
                     continue
-                for key in active:
-                    record = state[key][0]
-                    if record is None or record.external_id in result.quarantined:
+                inactive = [k for k in keys if not self.state[k][1]]
+                keep = inactive[0] if len(inactive) == len(keys) else None
+                for pk in inactive:
+                    if pk == keep:
                         continue
-                    others = "、".join(state[k][2] for k in active if k != key)
-                    result.quarantined[record.external_id] = _reason(
-                        kind, value, record, others
-                    )
-                    changed = True
-        if not changed:
-            break
-    # One active claimant at most: the inactive ones give the value up.
-    for kind, by_value in claims.items():
-        for keys in by_value.values():
-            if len(keys) < 2:
-                continue
-            active = [key for key in keys if state[key][1]]
-            inactive = [k for k in keys if not state[k][1] and not isinstance(k, tuple)]
-            keep = None if active else inactive[0]
-            for pk in inactive:
-                if pk == keep:
-                    continue
-                release = result.released.setdefault(pk, Release())
-                if kind == USERNAME:
-                    release.username = retired_username(by_pk[pk].username, pk)
-                else:
-                    release.number = True
+                    release = self.result.released.setdefault(pk, Release())
+                    if kind == USERNAME:
+                        release.username = retired_username(self.by_pk[pk].username, pk)
+                    else:
+                        release.number = True
 
 
 def _reason(kind: str, value: str, record: PersonRecord, others: str) -> str:

@@ -323,13 +323,13 @@ class LdapSource:
                 full = True
                 note = "no earlier successful run: full read"
             people_filter = config.people_filter
+            # Groups are read whole on every run, incremental too: they are few, and
+            # OpenLDAP's refint overlay rewrites their members (a member deleted or
+            # renamed) without a change an incremental filter could see.
             groups_filter = config.groups_filter
             if not full:
                 people_filter = _since_filter(
                     config, people_filter, previous.high_water
-                )
-                groups_filter = _since_filter(
-                    config, groups_filter, previous.high_water
                 )
             read = ReadResult(people=[], units=None, groups=None, full=full, note=note)
             if config.units_from == "ou":

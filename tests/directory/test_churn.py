@@ -190,3 +190,96 @@ def test_quarantine_never_counts_towards_the_deactivation_threshold(
     assert (
         Person.objects.filter(is_active=True, external_id__isnull=False).count() == 48
     )
+
+
+# --- the AD preset: objectGUID identities, sAMAccountName, employeeID ------------------
+
+
+@pytest.fixture
+def ad(settings, posts):
+    """A fresh AD-shaped slapd (the churn tests change it) and settings for it."""
+    from tests.directory import test_active_directory as ad_module
+    from tests.support.programs import require_program
+    from tests.support.slapd import Slapd
+
+    require_program("slapd")
+    ldif = ad_module.directory_ldif()
+    for name, number in (("sato", "7001"), ("suzuki", "7002"), ("gone", "7003")):
+        ldif = ldif.replace(
+            f"sAMAccountName: {name}\n",
+            f"sAMAccountName: {name}\nemployeeID: {number}\n",
+        )
+    server = Slapd(
+        suffix=ad_module.SUFFIX, ldif=ldif, flavour="ad", root_dse=ad_module.ROOT_DSE
+    )
+    settings.LDAP = {
+        "URIS": [server.uri],
+        "PRESET": "ad",
+        "TLS": "none",
+        "BIND_DN": server.service_dn,
+        "BIND_PASSWORD": server.service_password,
+        "PEOPLE_BASE": ad_module.USERS,
+        "PEOPLE_FILTER": "(objectClass=user)",
+        "UNITS_FROM": "department",
+        "PAGE_SIZE": 100,
+        "DEACTIVATE_MAX_PERCENT": 100,
+    }
+    yield server, ad_module
+    server.close()
+
+
+def ad_user(ad_module, sam, sn, given, number, guid):
+    """An AD user entry as an LDIF add record, with its own objectGUID."""
+    import base64
+
+    entry = ad_module.user(
+        "sato", sn, given, "サトウ", "ハナコ", "庶務係", "主事", ad_module.NORMAL
+    )
+    old_guid = base64.b64encode(ad_module.GUIDS["sato"].bytes_le).decode()
+    new_guid = base64.b64encode(guid.bytes_le).decode()
+    entry = (
+        entry.replace(f"objectGUID:: {old_guid}", f"objectGUID:: {new_guid}")
+        .replace("sAMAccountName: sato\n", f"sAMAccountName: {sam}\n")
+        .replace("userPrincipalName: sato@", f"userPrincipalName: {sam}@")
+    )
+    added = entry.rstrip("\n").replace("\n", "\nchangetype: add\n", 1)
+    return f"{added}\nemployeeID: {number}\n"
+
+
+def test_ad_rehire_with_a_new_object_guid(ad):
+    import uuid
+
+    server, ad_module = ad
+    assert run_sync(full=True).ok
+    sato = Person.objects.get(username="sato")
+    dn = f"CN=佐藤 花子,{ad_module.USERS}"
+    server.modify(f"dn: {dn}\nchangetype: delete\n")
+    assert run_sync(full=True).run.deactivated == 1
+    new_guid = uuid.uuid5(uuid.NAMESPACE_DNS, "sato-again")
+    server.modify(ad_user(ad_module, "sato", "佐藤", "花子", "7001", new_guid))
+    result = quiet_run(full=True)
+    assert (result.run.relinked, result.run.created) == (1, 0)
+    sato.refresh_from_db()
+    assert sato.is_active and sato.external_id == str(new_guid)
+
+
+def test_ad_user_id_handed_on_in_one_run(ad):
+    import uuid
+
+    server, ad_module = ad
+    assert run_sync(full=True).ok
+    sato = Person.objects.get(username="sato")
+    dn = f"CN=佐藤 花子,{ad_module.USERS}"
+    newcomer = ad_user(
+        ad_module, "sato", "佐藤", "次郎", "7100", uuid.uuid5(uuid.NAMESPACE_DNS, "new")
+    )
+    server.modify(
+        f"dn: {dn}\nchangetype: modify\nreplace: sAMAccountName\n"
+        "sAMAccountName: sato.hanako\n-\nreplace: userPrincipalName\n"
+        "userPrincipalName: sato.hanako@ad.example\n\n" + newcomer
+    )
+    result = quiet_run(full=True)
+    assert (result.run.created, result.run.quarantined) == (1, 0)
+    sato.refresh_from_db()
+    assert sato.username == "sato.hanako"
+    assert Person.objects.get(username="sato").first_name == "次郎"

@@ -109,3 +109,23 @@ def test_admin_lists_running_failed_and_aborted_runs_with_their_messages(client)
         "佐藤 花子 (sato)",
     ):
         assert text in page
+
+
+def test_the_sync_record_page_shows_holders_clearances_and_quarantines(client):
+    admin = PersonFactory(username="root", is_staff=True, is_superuser=True)
+    running(holder_host="sync-host", holder_pid=4242)
+    SyncRun.objects.create(
+        mode="full", status="failed", error="打ち切り", cleared_by="ops@host1"
+    )
+    SyncRun.objects.create(
+        mode="full",
+        status="succeeded",
+        quarantined=1,
+        quarantine="佐藤 花子 (sato)：ユーザーID sato を…",
+    )
+    client.force_login(admin)
+    page = client.get("/people/sync/").content.decode()
+    assert "実行中（ホスト sync-host、プロセス 4242）" in page
+    assert "（解除者 ops@host1）" in page
+    assert "保留 1 件（反映していません）" in page
+    assert "佐藤 花子 (sato)" in page

@@ -256,6 +256,7 @@ def test_unreachable_server_fails_and_failover_uses_the_next(
     result = run_sync(full=True)
     assert not result.ok
     assert result.run.status == SyncRun.Status.FAILED
+    assert result.run.error.startswith(f"{dead} から読み込めませんでした")
     assert Person.objects.count() == 0
     use_ldap(shared_slapd, URIS=[dead, shared_slapd.uri])
     assert run_sync(full=True).ok

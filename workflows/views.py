@@ -455,6 +455,8 @@ def document_page(request, pk):
             "attachments": attachments,
             "editable": editable,
             "attachment_form": AttachmentForm() if editable else None,
+            "pdf_font_missing": document.state == Document.State.DECIDED
+            and not pdf.embeddable_font(),
             "next_document": queries.next_waiting_document(
                 request.user, after=document.pk
             )

@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
 APT_PACKAGES += redis-server
 APT_PACKAGES += openssl
+APT_PACKAGES += unicode-data kanjidic-xml
 # Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF
 # (`make run` installs it too).
 RUN_APT_PACKAGES := fonts-ipaexfont-gothic

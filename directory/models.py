@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import managed
-from .text import normalize, reading_sort_key, romaji_variants
+from .collation import person_sort_key
+from .text import normalize, romaji_variants
 
 
 def today() -> datetime.date:
@@ -213,13 +214,14 @@ def search_fields(
 ) -> tuple[str, str]:
     """A person's ``(sort_key, search_text)``.
 
-    ``sort_key`` is the normalised reading (五十音順). ``search_text`` holds the kanji
+    ``sort_key`` places the person in 五十音順 (JIS X 4061, surname first:
+    ``directory.collation``). ``search_text`` holds the kanji
     name, the reading in hiragana, the romaji of the reading in the spellings people
     type (satou, sato, satoh), the romaji name, user ID, e-mail, extension and
     employee number, all normalised (NFKC, kana folded, lower case).
     """
     reading = f"{last_name_kana}{first_name_kana}"
-    sort_key = reading_sort_key(reading or f"{last_name}{first_name}")
+    sort_key = person_sort_key(last_name_kana, first_name_kana, last_name, first_name)
     romaji = [
         " ".join(romaji_variants(part))
         for part in (last_name_kana, first_name_kana)

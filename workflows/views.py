@@ -545,6 +545,9 @@ def bulk_approve(request):
     ids = [int(value) for value in request.POST.getlist("steps") if value.isdigit()][
         :100
     ]
+    if not ids:
+        messages.error(request, _("まとめて承認する文書を選んでください。"))
+        return redirect("workflows:inbox")
     allowed = {
         item.step.pk: item
         for item in queries.waiting_steps(request.user)

@@ -16,10 +16,6 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 APPROVALS = {**APPROVALS, "FILES_ROOT": str(VAR_DIR / "test-private" / "approvals")}  # noqa: F405
-# Wagtail's editor autosaves on a timer (and moves a new page to its edit URL when it
-# does); browser tests drive the editor step by step instead.
-WAGTAIL_AUTOSAVE_INTERVAL = 0
-
 # Web Push: a VAPID key in var/, and the tests' own push service on 127.0.0.1.
 WEBPUSH = {
     **WEBPUSH,  # noqa: F405

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0008_person_is_service_account'),
+        ('directory', '0009_refold_search_text'),
     ]
 
     operations = [

@@ -9,6 +9,8 @@ APT_PACKAGES += redis-server
 APT_PACKAGES += openssl
 # Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF.
 APT_PACKAGES += fonts-ipaexfont-gothic
+# Signed decided PDFs: poppler's pdfsig and NSS's certutil verify them in the tests.
+APT_PACKAGES += poppler-utils libnss3-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -32,6 +34,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py create_demo_signing_certificate
 	$(PY) manage.py load_demo_data
 
 ## Serve the intranet with demo data on http://$(HOST):$(PORT)

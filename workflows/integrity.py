@@ -144,7 +144,7 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
                 decisions[entry.document_id] = entry
         for document in chunk:
             report.documents += 1
-            problem = _check(document, decisions.get(document.pk))
+            problem = check_document(document, decisions.get(document.pk))
             if problem:
                 report.mismatches.append(
                     Mismatch(document.number_label, document.pk, problem)
@@ -152,7 +152,8 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
     return report
 
 
-def _check(document: Document, entry: LedgerEntry | None) -> str:
+def check_document(document: Document, entry: LedgerEntry | None) -> str:
+    """What differs between the document and its decision entry; empty when nothing."""
     if entry is None:
         return "no decision entry in the ledger"
     data = entry.data or {}

@@ -1,5 +1,6 @@
 """Tests: the database and Redis from the environment (SQLite and in-memory by default)."""
 
+from . import environment as env
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -14,6 +15,10 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 # A file, not ":memory:", so that ASGI server processes started by the tests share it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# No signing unless a test sets up its own certificates (tests/support/pki.py); the
+# demo certificate under var/ is for `make run`.
+if not env.text("APPROVAL_SIGNING_PKCS12"):
+    APPROVAL_SIGNING = {**APPROVAL_SIGNING, "PKCS12": None, "TRUST_ROOTS": []}  # noqa: F405
 APPROVALS = {**APPROVALS, "FILES_ROOT": str(VAR_DIR / "test-private" / "approvals")}  # noqa: F405
 # Wagtail's editor autosaves on a timer (and moves a new page to its edit URL when it
 # does); browser tests drive the editor step by step instead.

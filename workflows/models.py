@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models
@@ -367,6 +368,7 @@ class Document(models.Model):
         related_name="+",
     )
     source_url = models.CharField(_("関連ページ"), max_length=500, blank=True)
+    source_title = models.CharField(_("関連ページの名称"), max_length=255, blank=True)
     process = models.OneToOneField(
         "viewflow.Process",
         null=True,
@@ -417,6 +419,11 @@ class Document(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
+
+    @property
+    def source_label(self) -> str:
+        """What the 関連ページ link reads: the page's title, else its decoded address."""
+        return self.source_title or unquote(self.source_url)
 
     @property
     def is_closed(self) -> bool:

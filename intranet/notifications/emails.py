@@ -21,7 +21,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -33,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from intranet.core import dates
+from intranet.core.links import absolute_url
 
 from . import preferences
 from .models import EmailDelivery, EmailMode, Notification
@@ -385,11 +385,6 @@ def _release(delivery: EmailDelivery, *, due, error: str = "", **fields) -> None
 
 # ---------------------------------------------------------------------------
 # The message
-
-
-def absolute_url(url: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
-    return urljoin(base.rstrip("/") + "/", url or "/")
 
 
 def _items(notes: list[Notification], *, digest: bool) -> list[dict]:

@@ -270,3 +270,6 @@ APPROVAL_SIGNING = env.approval_signing()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP
 # would refuse the images anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Page moderation is told through the intranet's notifications (intranet/pages/
+# signals.py), never by Wagtail's English e-mails to every superuser.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "intranet.surveys",
     "intranet.notifications",
     "intranet.search",
+    "intranet.api",
     "directory",
     "workflows",
     "spaces",
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",  # the approval engine's process and task tables
     "channels",
+    "ninja",  # the API's docs page from local static files (no CDN)
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -267,9 +269,22 @@ APPROVALS = env.approvals()
 # Decided PDFs are signed (PAdES) with the ward's certificate; TSA_URL adds a trusted
 # timestamp (B-T). See docs/deployment.md and docs/operations.md.
 APPROVAL_SIGNING = env.approval_signing()
+# Web Push to phones and desktops (intranet/notifications/push.py).
+WEBPUSH = env.webpush()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP
 # would refuse the images anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Page moderation is told through the intranet's notifications (intranet/pages/
 # signals.py), never by Wagtail's English e-mails to every superuser.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+
+# The API for the ward's other systems (docs/api.md): requests per minute per token,
+# token lifetime, webhook timeout (s), failures before a webhook is switched off, and
+# the only hosts webhooks may be sent to (none by default).
+API = {
+    "RATE_LIMIT": env.integer("API_RATE_LIMIT", 120, minimum=1),
+    "TOKEN_DAYS": env.integer("API_TOKEN_DAYS", 365, minimum=1),
+    "WEBHOOK_TIMEOUT": env.integer("API_WEBHOOK_TIMEOUT", 5, minimum=1),
+    "WEBHOOK_MAX_FAILURES": env.integer("API_WEBHOOK_MAX_FAILURES", 10, minimum=1),
+    "WEBHOOK_HOSTS": [host.lower() for host in env.listing("API_WEBHOOK_HOSTS")],
+}

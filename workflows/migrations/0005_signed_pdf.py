@@ -7,8 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0003_document_source_title'),
-        ('workflows', '0003_ledger_refuse_delete_on_sqlite'),
+        ('workflows', '0004_merge_20261203_1738'),
     ]
 
     operations = [

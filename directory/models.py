@@ -16,7 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .text import normalize, reading_sort_key, romaji_variants
+from . import managed
+from .collation import person_sort_key
+from .text import normalize, romaji_variants
 
 
 def today() -> datetime.date:
@@ -212,13 +214,14 @@ def search_fields(
 ) -> tuple[str, str]:
     """A person's ``(sort_key, search_text)``.
 
-    ``sort_key`` is the normalised reading (五十音順). ``search_text`` holds the kanji
+    ``sort_key`` places the person in 五十音順 (JIS X 4061, surname first:
+    ``directory.collation``). ``search_text`` holds the kanji
     name, the reading in hiragana, the romaji of the reading in the spellings people
     type (satou, sato, satoh), the romaji name, user ID, e-mail, extension and
     employee number, all normalised (NFKC, kana folded, lower case).
     """
     reading = f"{last_name_kana}{first_name_kana}"
-    sort_key = reading_sort_key(reading or f"{last_name}{first_name}")
+    sort_key = person_sort_key(last_name_kana, first_name_kana, last_name, first_name)
     romaji = [
         " ".join(romaji_variants(part))
         for part in (last_name_kana, first_name_kana)
@@ -320,14 +323,22 @@ class Person(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
+        managed.refuse_changes(self, managed.PERSON_FIELDS)
         self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "sort_key", "search_text"}
         super().save(*args, **kwargs)
+        managed.remember(self, managed.PERSON_FIELDS)
 
     def get_absolute_url(self):
         return reverse("directory:profile", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        managed.remember(instance, managed.PERSON_FIELDS)
+        return instance
 
     @property
     def photo_url(self) -> str:
@@ -434,6 +445,17 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.unit} {self.post}"
+
+    def save(self, *args, **kwargs):
+        managed.refuse_changes(self, managed.MEMBERSHIP_FIELDS)
+        super().save(*args, **kwargs)
+        managed.remember(self, managed.MEMBERSHIP_FIELDS)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        managed.remember(instance, managed.MEMBERSHIP_FIELDS)
+        return instance
 
 
 class PresenceQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0004_merge_20261203_1738'),
+        ('workflows', '0006_refold_search_text'),
     ]
 
     operations = [

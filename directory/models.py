@@ -248,9 +248,26 @@ def search_fields(
     return sort_key, search_text
 
 
+def canonical_username(username: str) -> str:
+    """A user ID in the form compared for sameness: LDAP and AD match user IDs
+    without regard to case, so ``SATO.SHOTA0088`` and ``sato.shota0088`` are one ID."""
+    return (username or "").strip().casefold()
+
+
 class PersonManager(UserManager):
     def active(self):
         return self.filter(is_active=True)
+
+    def get_by_natural_key(self, username):
+        """The person with this user ID, case aside (as the directory's login does):
+        the exact spelling first, else the one person whose ID differs in case."""
+        try:
+            return self.get(username=username)
+        except self.model.DoesNotExist:
+            matches = list(self.filter(username__iexact=(username or "").strip())[:2])
+            if len(matches) != 1:
+                raise
+            return matches[0]
 
 
 class DateStyle(models.TextChoices):
@@ -564,6 +581,23 @@ class SyncRun(models.Model):
         help_text=_("OpenLDAP: modifyTimestamp、AD: uSNChanged"),
     )
     invocation_id = models.CharField(_("AD invocationId"), max_length=64, blank=True)
+    relinked = models.PositiveIntegerField(_("再採用（再リンク）"), default=0)
+    released = models.PositiveIntegerField(_("ID の解放"), default=0)
+    quarantined = models.PositiveIntegerField(_("保留"), default=0)
+    quarantine = models.TextField(
+        _("保留したエントリ"),
+        blank=True,
+        help_text=_("重複のため反映しなかったエントリと、その理由"),
+    )
+    holder_host = models.CharField(_("実行ホスト"), max_length=255, blank=True)
+    holder_pid = models.PositiveIntegerField(_("プロセスID"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最終応答"), null=True, blank=True)
+    cleared_by = models.CharField(
+        _("ロック解除者"),
+        max_length=255,
+        blank=True,
+        help_text=_("sync_directory --unlock で打ち切った利用者とホスト"),
+    )
 
     class Meta:
         verbose_name = _("名簿同期の記録")

@@ -327,3 +327,15 @@ def _romaji_variants(kana: str) -> tuple[str, ...]:
         if spelling not in variants:
             variants.append(spelling)
     return tuple(variants)
+
+
+_READING_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+_READING_TO_KATAKANA.update({ord("ゝ"): "ヽ", ord("ゞ"): "ヾ"})
+
+
+def normalize_reading(value: str) -> str:
+    """A reading (よみ) as stored and shown: full-width katakana, one ASCII space
+    between words. Half-width katakana (ｻﾄｳ) and hiragana (さとう) become サトウ;
+    NFKC joins a half-width voiced mark to its kana (ｼﾞ → ジ)."""
+    text = unicodedata.normalize("NFKC", value or "").replace("\u3000", " ")
+    return " ".join(text.translate(_READING_TO_KATAKANA).split())

@@ -246,6 +246,10 @@ def email_backend() -> dict:
     return settings
 
 
+# OrgUnit.Kind's values (settings may not import models).
+UNIT_KINDS = {"ward", "department", "section", "unit", "office", "team"}
+
+
 def ldap() -> dict:
     """The LDAP_* settings used by directory/ (sync and login). Empty URI: LDAP off."""
     preset = text("LDAP_PRESET", "openldap")
@@ -256,6 +260,24 @@ def ldap() -> dict:
         raise ConfigurationError(
             f"LDAP_UNITS_FROM={units_from!r} must be ou or department."
         )
+    unit_kinds = []
+    for item in listing("LDAP_UNIT_KINDS"):
+        ending, _equals, kind = item.partition("=")
+        if not ending.strip() or kind.strip() not in UNIT_KINDS:
+            raise ConfigurationError(
+                f"LDAP_UNIT_KINDS item {item!r} must be ENDING=KIND, KIND one of "
+                f"{', '.join(sorted(UNIT_KINDS))}."
+            )
+        unit_kinds.append((ending.strip(), kind.strip()))
+    kinds_by_level = [
+        "" if kind == "-" else kind for kind in listing("LDAP_UNIT_KINDS_BY_LEVEL")
+    ]
+    for kind in kinds_by_level:
+        if kind and kind not in UNIT_KINDS:
+            raise ConfigurationError(
+                f"LDAP_UNIT_KINDS_BY_LEVEL: {kind!r} must be one of "
+                f"{', '.join(sorted(UNIT_KINDS))} (or - for 'by the name's ending')."
+            )
     tls = text("LDAP_TLS", "starttls")
     if tls not in {"starttls", "ldaps", "none"}:
         raise ConfigurationError(f"LDAP_TLS={tls!r} must be starttls, ldaps or none.")
@@ -278,6 +300,10 @@ def ldap() -> dict:
         "DEACTIVATE_MAX_PERCENT": integer("LDAP_DEACTIVATE_MAX_PERCENT", 5, minimum=0),
         "DEACTIVATE_MAX_COUNT": integer("LDAP_DEACTIVATE_MAX_COUNT", 500, minimum=0),
         "UNITS_FROM": units_from,
+        "UNITS_PATH_SEPARATOR": text("LDAP_UNITS_PATH_SEPARATOR", ""),
+        "UNITS_UPPER_ATTRIBUTES": listing("LDAP_UNITS_UPPER_ATTRIBUTES"),
+        "UNIT_KINDS": unit_kinds or None,
+        "UNIT_KINDS_BY_LEVEL": kinds_by_level,
         "OVERLAP_SECONDS": integer("LDAP_OVERLAP_SECONDS", 120, minimum=0),
     }
 

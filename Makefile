@@ -12,6 +12,8 @@ APT_PACKAGES += unicode-data kanjidic-xml
 # (`make run` installs it too).
 RUN_APT_PACKAGES := fonts-ipaexfont-gothic
 APT_PACKAGES += $(RUN_APT_PACKAGES)
+# Signed decided PDFs: poppler's pdfsig and NSS's certutil verify them in the tests.
+APT_PACKAGES += poppler-utils libnss3-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -35,6 +37,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py create_demo_signing_certificate
 	$(PY) manage.py load_demo_data
 
 ## Serve the intranet with demo data on http://$(HOST):$(PORT); links in e-mails and

@@ -108,10 +108,10 @@ class ContentReport:
         return not self.mismatches
 
 
-def _decided_batches(batch: int) -> Iterator[list[Document]]:
-    """Decided documents in primary-key order, a batch at a time, with their steps
-    and attachments: a constant number of queries per batch."""
-    last = 0
+def decided_batches(batch: int, *, after: int = 0) -> Iterator[list[Document]]:
+    """Decided documents past primary key ``after``, in order, a batch at a time, with
+    their steps and attachments: a constant number of queries per batch."""
+    last = after
     base = (
         Document.objects.filter(state=Document.State.DECIDED)
         .order_by("pk")
@@ -132,7 +132,7 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
     """Every decided document against its decision entry; every difference named by
     文書番号. A decided document with no decision entry is reported too."""
     report = ContentReport()
-    for chunk in _decided_batches(batch):
+    for chunk in decided_batches(batch):
         decisions: dict[int, LedgerEntry] = {}
         for entry in LedgerEntry.objects.filter(
             document_id__in=[document.pk for document in chunk],
@@ -144,7 +144,7 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
                 decisions[entry.document_id] = entry
         for document in chunk:
             report.documents += 1
-            problem = _check(document, decisions.get(document.pk))
+            problem = check_document(document, decisions.get(document.pk))
             if problem:
                 report.mismatches.append(
                     Mismatch(document.number_label, document.pk, problem)
@@ -152,7 +152,8 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
     return report
 
 
-def _check(document: Document, entry: LedgerEntry | None) -> str:
+def check_document(document: Document, entry: LedgerEntry | None) -> str:
+    """What differs between the document and its decision entry; empty when nothing."""
     if entry is None:
         return "no decision entry in the ledger"
     data = entry.data or {}

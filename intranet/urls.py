@@ -17,6 +17,7 @@ urlpatterns = [
     path("healthz", core_views.health, name="health"),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
+    path("records/", include("workflows.records.urls")),
     path("spaces/", include("spaces.urls")),
     path("people/", include("directory.urls")),
     path("search/", include("intranet.search.urls")),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "intranet.search",
     "directory",
     "workflows",
+    "workflows.records",
     "spaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -34,7 +34,9 @@ migrate: venv
 demo: migrate
 	$(PY) manage.py load_demo_data
 
-## Serve the intranet with demo data on http://$(HOST):$(PORT)
+## Serve the intranet with demo data on http://$(HOST):$(PORT); links in e-mails and
+## the Wagtail Site follow it (BASE_URL, unless set in the environment)
+run demo: export BASE_URL ?= http://$(HOST):$(PORT)
 run: demo
 	$(PY) manage.py devserver $(HOST):$(PORT)
 

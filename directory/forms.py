@@ -108,3 +108,12 @@ class PhotoForm(forms.Form):
         if kind is None or extension not in kind:
             raise ValidationError(_("写真は JPEG か PNG のファイルを選んでください。"))
         return photo
+
+
+class DisplaySettingsForm(forms.ModelForm):
+    """A person's own display preferences (日付の表示: 西暦 or 和暦)."""
+
+    class Meta:
+        model = Person
+        fields = ["date_style"]
+        widgets = {"date_style": forms.RadioSelect}

@@ -250,6 +250,13 @@ class PersonManager(UserManager):
         return self.filter(is_active=True)
 
 
+class DateStyle(models.TextChoices):
+    """How a person reads dates (``intranet.core.dates`` styles)."""
+
+    SEIREKI = "seireki", _("西暦（2026年12月2日）")
+    WAREKI = "wareki", _("和暦（令和8年12月2日）")
+
+
 class Person(AbstractUser):
     """A member of staff, and the account they log in with.
 
@@ -276,6 +283,12 @@ class Person(AbstractUser):
     )
     ldap_dn = models.CharField(_("LDAP DN"), max_length=512, blank=True)
     deactivated_at = models.DateTimeField(_("無効化日時"), null=True, blank=True)
+    date_style = models.CharField(
+        _("日付の表示"),
+        max_length=8,
+        choices=DateStyle.choices,
+        default=DateStyle.SEIREKI,
+    )
     sort_key = models.CharField(
         max_length=200, db_index=True, editable=False, default=""
     )

@@ -13,6 +13,7 @@ urlpatterns = [
         name="cancel_presence",
     ),
     path("<int:pk>/photo/", views.photo, name="photo"),
+    path("settings/", views.display_settings, name="display_settings"),
     path("units/", views.units, name="units"),
     path("units/<int:pk>/", views.unit, name="unit"),
     path("sync/", views.sync_runs, name="sync_runs"),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import extensions, services
-from .forms import PhotoForm, PresenceForm
+from .forms import DisplaySettingsForm, PhotoForm, PresenceForm
 from .models import Membership, OrgUnit, Person, PresencePeriod, SyncRun, today
 from .org import superiors
 from .permissions import can_edit_presence, can_edit_profile, can_view_sync_runs
@@ -229,3 +229,18 @@ def sync_runs(request):
         raise PermissionDenied
     runs = list(SyncRun.objects.all()[:50])
     return render(request, "directory/sync_runs.html", {"runs": runs})
+
+
+def display_settings(request):
+    """The signed-in person's own display settings (dates in 西暦 or 和暦)."""
+    form = DisplaySettingsForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("表示の設定を保存しました。"))
+        return redirect("directory:display_settings")
+    return render(
+        request,
+        "directory/display_settings.html",
+        {"form": form, "today": today()},
+        status=400 if form.errors else 200,
+    )

@@ -7,7 +7,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
+from intranet.core import errors, pwa
 from intranet.core import views as core_views
+
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 urlpatterns = [
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
@@ -15,6 +21,10 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.health, name="health"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.service_worker, name="service-worker"),
+    path("offline/", pwa.offline, name="offline"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
     path("records/", include("workflows.records.urls")),

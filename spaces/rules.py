@@ -13,7 +13,7 @@ from django.db.models import Count, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from intranet.core.dates import closure_reason, japanese_date
+from intranet.core.dates import closure_reason, format_date
 
 from . import slots
 from .errors import RuleViolation
@@ -87,7 +87,7 @@ def check_day_open(resource: Resource, day: datetime.date, rules: Rules) -> None
     if reason:
         raise RuleViolation(
             _("%(day)s は%(reason)sのため予約できません。")
-            % {"day": japanese_date(day), "reason": reason}
+            % {"day": format_date(day), "reason": reason}
         )
 
 

@@ -85,10 +85,10 @@ def room_times(opens: datetime.time, closes: datetime.time) -> list[datetime.tim
 
 def describe(resource, starts_at: datetime.datetime, ends_at: datetime.datetime) -> str:
     """「2026年12月1日（火） 午前」 or 「2026年12月1日（火） 10:00〜11:30」."""
-    from intranet.core.dates import japanese_date
+    from intranet.core.dates import format_date
 
     start, end = local(starts_at), local(ends_at)
-    day = japanese_date(start.date())
+    day = format_date(start.date())
     if resource.is_desk:
         slot = desk_slot_of(resource.floor.building, starts_at, ends_at)
         if slot is not None:

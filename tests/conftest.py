@@ -208,6 +208,33 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
                 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _flush_lifts_the_ledger_trigger():
+    """SQLite empties tables with DELETE, which the ledger's trigger refuses (migration
+    0003): a transactional test's flush drops the trigger first and restores it after.
+    PostgreSQL flushes with TRUNCATE, which its row trigger does not see."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    trigger = import_module("workflows.migrations.0003_ledger_refuse_delete_on_sqlite")
+    DatabaseOperations = type(connection.ops)
+    sql_flush = DatabaseOperations.sql_flush
+
+    def flush(self, style, tables, **kwargs):
+        statements = sql_flush(self, style, tables, **kwargs)
+        if "workflows_ledgerentry" not in tables:
+            return statements
+        return [trigger.SQLITE_DOWN, *statements, trigger.SQLITE_UP]
+
+    DatabaseOperations.sql_flush = flush
+    yield
+    DatabaseOperations.sql_flush = sql_flush
+
+
 def pytest_configure(config):
     """Tests see the English catalogue even when run without `make`."""
     from intranet.core.translations import compile_all

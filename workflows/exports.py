@@ -46,7 +46,7 @@ def rows(documents) -> Iterator[list]:
     for document in documents.iterator(chunk_size=2000):
         yield [
             document.pk,
-            document.number_label,
+            document.number_with_year,
             document.title,
             document.document_type.name,
             str(Document.State(document.state).label),

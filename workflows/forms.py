@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership, OrgUnit, Person
 from directory.text import normalize
+from intranet.core.dates import parse_fiscal_year
 
 from .attachments import ACCEPT
 from .models import Delegation, Document, DocumentType, Retention
@@ -202,8 +203,11 @@ class DocumentFilterForm(forms.Form):
         queryset=DocumentType.objects.all(),
         empty_label=_("すべて"),
     )
-    fiscal_year = forms.IntegerField(
-        label=_("年度（西暦）"), required=False, min_value=1989, max_value=2200
+    fiscal_year = forms.CharField(
+        label=_("年度"),
+        required=False,
+        max_length=20,
+        help_text=_("令和8、R8、2026 のいずれの形でも入力できます。"),
     )
     decided_from = forms.DateField(
         label=_("決裁日（から）"),
@@ -215,6 +219,18 @@ class DocumentFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+    def clean_fiscal_year(self) -> int | None:
+        value = self.cleaned_data["fiscal_year"].strip()
+        if not value:
+            return None
+        try:
+            return parse_fiscal_year(value)
+        except ValueError:
+            raise forms.ValidationError(
+                _("年度は「令和8」「R8」「2026」のように入力してください。"),
+                code="fiscal_year",
+            ) from None
 
     def filter(self, documents):
         if not self.is_valid():

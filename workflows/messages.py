@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from directory import roles
 from directory.models import Person
+from intranet.core.dates import SEIREKI, deadline_day
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
@@ -23,6 +24,11 @@ def _title(document: Document) -> str:
         if document.confidential
         else document.title
     )
+
+
+def _due(step: RouteStep) -> str:
+    # Stored once for every recipient, so in the office's common style (西暦).
+    return deadline_day(step.due_date, style=SEIREKI)
 
 
 def _group_key(document: Document) -> str:
@@ -54,9 +60,7 @@ def task_assigned(step: RouteStep) -> None:
         "step": step.label,
     }
     if step.due_date:
-        body += "　" + _("処理期限: %(due)s") % {
-            "due": step.due_date.strftime("%Y/%m/%d")
-        }
+        body += "　" + _("処理期限: %(due)s") % {"due": _due(step)}
     recipients = [step.assignee]
     if step.kind in RouteStep.MAIN_KINDS:
         recipients += proxies_of([step.assignee_id])
@@ -151,7 +155,7 @@ def reminder(step: RouteStep) -> None:
         recipients=[step.assignee, *proxies_of([step.assignee_id])],
         kind=Kind.TASK_REMINDER,
         subject=_("処理期限が近づいています（%(due)s）: %(title)s")
-        % {"due": step.due_date.strftime("%m/%d"), "title": _title(step.document)},
+        % {"due": _due(step), "title": _title(step.document)},
         url=step.document.get_absolute_url(),
         group_key=_group_key(step.document),
     )
@@ -159,7 +163,7 @@ def reminder(step: RouteStep) -> None:
 
 def overdue(step: RouteStep, *, superior: Person | None) -> None:
     subject = _("処理期限を過ぎています（%(due)s）: %(title)s") % {
-        "due": step.due_date.strftime("%m/%d"),
+        "due": _due(step),
         "title": _title(step.document),
     }
     notify(

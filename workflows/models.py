@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import OrgUnit, Post
+from intranet.core.dates import fiscal_year_label
 
 from .records.lifecycle import RetainedRecord
 
@@ -369,6 +371,7 @@ class Document(RetainedRecord):
         related_name="+",
     )
     source_url = models.CharField(_("関連ページ"), max_length=500, blank=True)
+    source_title = models.CharField(_("関連ページの名称"), max_length=255, blank=True)
     process = models.OneToOneField(
         "viewflow.Process",
         null=True,
@@ -429,12 +432,27 @@ class Document(RetainedRecord):
         return self.state in self.EDITABLE_STATES
 
     @property
+    def source_label(self) -> str:
+        """What the 関連ページ link reads: the page's title, else its decoded address."""
+        return self.source_title or unquote(self.source_url)
+
+    @property
     def is_closed(self) -> bool:
         return self.state in self.CLOSED_STATES
 
     @property
     def filed_on_behalf(self) -> bool:
         return self.filer_id != self.applicant_id
+
+    @property
+    def number_with_year(self) -> str:
+        """令和8年度 千代総第1号: series restart every 年度, so a number alone is
+        ambiguous; '' before 決裁."""
+        if not self.number_label:
+            return ""
+        if self.fiscal_year is None:
+            return self.number_label
+        return f"{fiscal_year_label(self.fiscal_year)} {self.number_label}"
 
     @property
     def retention_label(self) -> str:

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils import translation
 
+from intranet.core import dates
+
 
 class LanguageMiddleware:
     """Japanese unless the user chose otherwise with the language switch.
@@ -23,3 +25,20 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class DateStyleMiddleware:
+    """Dates in the signed-in person's chosen style (西暦 or 和暦) for this request.
+
+    Reads ``request.user.date_style``; anyone else sees the default (西暦)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        token = dates.activate_style(getattr(user, "date_style", None))
+        try:
+            return self.get_response(request)
+        finally:
+            dates.reset_style(token)

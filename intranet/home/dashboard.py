@@ -1,5 +1,6 @@
 """The home dashboard: what is waiting for me, my documents, my bookings today,
-pinned news, the latest proposals and the pages my section should review.
+pinned news, the latest proposals, the surveys I have not answered and the pages my
+section should review.
 
 A fixed number of queries whatever the number of documents, bookings or pages
 (tests/home/test_dashboard.py holds the bound).
@@ -14,6 +15,7 @@ from intranet.pages.review import pages_awaiting_review
 from intranet.pages.stale import stale_pages_for
 from intranet.pages.visibility import viewable_by
 from intranet.proposals.queries import latest_proposals
+from intranet.surveys.queries import open_surveys_for
 from spaces.queries import bookings_today_for
 from workflows.models import Document
 from workflows.queries import my_documents_summary, waiting_tasks_for
@@ -56,5 +58,6 @@ def dashboard_for(user) -> dict:
         "bookings_today": bookings_today_for(user),
         "news": news_for_dashboard(user),
         "proposals": latest_proposals(user, limit=PANEL_LIMIT),
+        "open_surveys": open_surveys_for(user, limit=PANEL_LIMIT),
         "stale_pages": stale_pages_for(user, limit=PANEL_LIMIT),
     }

@@ -1,6 +1,7 @@
 """The demo home page text."""
 
 from .models import HomePage
+from .site import sync_site_with_base_url
 
 INTRO = (
     "<p>区役所の庁内ポータルです。電子決裁・座席予約・職員名簿・DX推進PTの提案を"
@@ -13,4 +14,5 @@ def load(*, stdout) -> None:
     if home is not None and not home.intro:
         home.intro = INTRO
         home.save_revision().publish()
-    stdout.write("  home: welcome text")
+    sync_site_with_base_url()
+    stdout.write("  home: welcome text; the site answers at BASE_URL")

@@ -21,7 +21,6 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -31,6 +30,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from intranet.core import dates
+from intranet.core.links import absolute_url
 
 from . import preferences
 from .models import EmailDelivery, EmailMode, Notification
@@ -49,7 +51,6 @@ RETRY_DELAYS = [
 ]
 MAX_ITEMS = 30
 DIGEST_BODY_CHARS = 300
-WEEKDAYS = "月火水木金土日"
 
 
 def email_delay() -> datetime.timedelta:
@@ -386,23 +387,6 @@ def _release(delivery: EmailDelivery, *, due, error: str = "", **fields) -> None
 # The message
 
 
-def absolute_url(url: str) -> str:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "") or "http://127.0.0.1:8000"
-    return urljoin(base.rstrip("/") + "/", url or "/")
-
-
-def japanese_day(moment: datetime.datetime) -> str:
-    """11月27日（金）"""
-    local = timezone.localtime(moment)
-    return f"{local.month}月{local.day}日（{WEEKDAYS[local.weekday()]}）"
-
-
-def japanese_datetime(moment: datetime.datetime) -> str:
-    """11月27日（金）10:32"""
-    local = timezone.localtime(moment)
-    return f"{japanese_day(local)}{local.hour}:{local.minute:02d}"
-
-
 def _items(notes: list[Notification], *, digest: bool) -> list[dict]:
     items = []
     for note in notes[:MAX_ITEMS]:
@@ -413,7 +397,7 @@ def _items(notes: list[Notification], *, digest: bool) -> list[dict]:
             {
                 "subject": note.subject,
                 "kind": str(note.kind_label),
-                "when": japanese_datetime(note.created_at),
+                "when": dates.format_datetime(note.created_at, year=False),
                 "actor": note.actor.get_full_name() if note.actor_id else "",
                 "body": body,
                 "link": absolute_url(note.url or reverse("notifications:list")),
@@ -425,15 +409,19 @@ def _items(notes: list[Notification], *, digest: bool) -> list[dict]:
 def compose(
     delivery: EmailDelivery, person, notes: list[Notification]
 ) -> EmailMultiAlternatives:
-    """The Japanese e-mail (plain text and HTML) for ``notes``."""
-    with translation.override("ja"):
+    """The Japanese e-mail (plain text and HTML) for ``notes``, dates in the style
+    the person chose (西暦 or 和暦)."""
+    with (
+        translation.override("ja"),
+        dates.style_of(getattr(person, "date_style", None)),
+    ):
         digest = delivery.mode == EmailDelivery.Mode.DIGEST
         count = len(notes)
         site = settings.INTRANET_SITE_NAME
         if digest:
             subject = _("未読のお知らせ %(count)d件（%(date)s）") % {
                 "count": count,
-                "date": japanese_day(delivery.due_at),
+                "date": dates.format_date(delivery.due_at, year=False),
             }
             lead = _("まだご覧になっていないお知らせが%(count)d件あります。") % {
                 "count": count

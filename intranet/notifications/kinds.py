@@ -31,7 +31,12 @@ class Kind(models.TextChoices):
     PROPOSAL_PUBLISHED = "proposal_published", _("提案の公開")
     PROPOSAL_COMMENTED = "proposal_commented", _("提案へのコメント")
     PROPOSAL_COMMENT_REPORTED = "proposal_comment_reported", _("提案コメントの通報")
+    PROPOSAL_SUPPORTED = "proposal_supported", _("提案への賛同")
+    PROPOSAL_STATUS_CHANGED = "proposal_status_changed", _("提案の状態の変更")
     PAGE_REVIEW = "page_review", _("ページの公開審査")
+    PAGE_CHANGES_REQUESTED = "page_changes_requested", _("公開申請への修正依頼")
+    PAGE_APPROVED = "page_approved", _("公開申請の承認（公開）")
+    PAGE_REVIEW_CANCELLED = "page_review_cancelled", _("公開申請の取りやめ")
     # Operations
     DIRECTORY_SYNC_FAILED = "directory_sync_failed", _("名簿同期の失敗")
     SYSTEM = "system", _("システムからのお知らせ")

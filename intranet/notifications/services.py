@@ -43,6 +43,7 @@ def notify(
     group_key: str = "",
     email: bool = True,
     confidential: bool = False,
+    merge_unread: bool = False,
 ) -> list[Notification]:
     """Store one notification per distinct active recipient and push it after commit.
 
@@ -51,11 +52,18 @@ def notify(
     keeps it to the bell and the list whatever the recipient chose.
     ``confidential`` marks a notification about a 秘 matter: channels that leave the
     intranet's own pages (e.g. a push to a lock screen) must not show its subject.
+    ``merge_unread`` (with a ``group_key``) batches a stream of small events (賛同):
+    a recipient who has not yet read the last one of this kind and key finds it
+    brought up to date rather than a new one beside it (and no further e-mail).
     """
     kind = Kind(kind)
     seen: set[int] = set()
     rows = []
     now = timezone.now()
+    if merge_unread and group_key:
+        seen |= _merge_into_unread(
+            recipients, kind, str(group_key)[:100], subject, body, url, actor, now
+        )
     for person in recipients:
         if person is None or person.pk in seen or not person.is_active:
             continue
@@ -89,6 +97,27 @@ def notify(
         )
     transaction.on_commit(lambda: _push_notifications(created))
     return created
+
+
+def _merge_into_unread(recipients, kind, group_key, subject, body, url, actor, now):
+    """Bring the recipients' unread notifications of ``kind`` and ``group_key`` up
+    to date; the ids of the people who had one."""
+    ids = [person.pk for person in recipients if person is not None]
+    if actor is not None:
+        ids = [pk for pk in ids if pk != actor.pk]
+    unread = Notification.objects.filter(
+        recipient_id__in=ids, kind=kind.value, group_key=group_key, read_at__isnull=True
+    )
+    merged = set(unread.values_list("recipient_id", flat=True))
+    if merged:
+        unread.update(
+            subject=str(subject)[:200],
+            body=str(body),
+            url=str(url)[:500],
+            actor=actor,
+            created_at=now,
+        )
+    return merged
 
 
 def publish(*, topic: str, event: dict) -> None:

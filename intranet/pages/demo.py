@@ -309,7 +309,7 @@ def _load_proposals(index, people, units):
         for status in statuses:
             proposal_services.change_status(proposal=page, to=status, by=watanabe)
         for person in supporters[: len(supporters) - position]:
-            proposal_services.toggle_support(proposal=page, person=person)
+            proposal_services.support_proposal(proposal=page, person=person)
         if position < 3:
             first = proposal_services.add_comment(
                 proposal=page,
@@ -329,9 +329,7 @@ def _load_proposals(index, people, units):
                     body="会議で紙の資料がなくなると、準備の時間も減りそうです。",
                 )
         if Status.ADOPTED in statuses:
-            proposal_services.draft_document(
-                proposal=page, by=watanabe, base_url="http://127.0.0.1:8000/"
-            )
+            proposal_services.draft_document(proposal=page, by=watanabe)
 
 
 def _load_survey(index, watanabe, ito, sato, units, today):

@@ -15,6 +15,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
+from wagtail.rich_text import RichText
 
 from directory import roles
 from intranet.pages.models import RICH_TEXT_FEATURES, OwnedPageMixin
@@ -23,6 +24,11 @@ from intranet.pages.text import html_to_text, join_text, stream_to_text
 # A comment can be corrected by its author for this long after posting.
 COMMENT_EDIT_WINDOW = datetime.timedelta(minutes=10)
 COMMENT_MAX_CHARS = 2000
+
+
+def richtext(value: str):
+    """Stored rich text as the HTML a template shows (links and embeds expanded)."""
+    return RichText(value) if value else ""
 
 
 class Status(models.TextChoices):
@@ -172,6 +178,26 @@ class ProposalPage(OwnedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(queries.proposal_detail(proposal=self, user=request.user))
         return context
+
+    def review_sections(self) -> list[tuple[str, str, bool]]:
+        """What the lead reads before 公開する (intranet/pages/views.review)."""
+        sections = [
+            (_("現状の課題"), richtext(self.problem), True),
+            (_("提案内容"), richtext(self.proposal), True),
+            (_("期待される効果"), richtext(self.effect), True),
+            (_("KPI（成果指標）"), "\n".join(self.kpi_list()), False),
+            (
+                _("関係する課"),
+                "、".join(unit.name for unit in self.sections.all()),
+                False,
+            ),
+            (
+                _("担当者"),
+                "、".join(person.get_full_name() for person in self.owners.all()),
+                False,
+            ),
+        ]
+        return [section for section in sections if section[1]]
 
     def kpi_list(self) -> list[str]:
         return [line.strip() for line in self.kpis.splitlines() if line.strip()]

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
+from intranet.core.links import absolute_url
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify
 from workflows.errors import ApprovalError
@@ -66,28 +69,80 @@ def change_status(
     if to not in TRANSITIONS.get(current, ()):
         raise ProposalError(_("この状態には変更できません。"))
     ProposalPage.objects.filter(pk=proposal.pk).update(status=to)
-    return StatusChange.objects.create(
+    change = StatusChange.objects.create(
         proposal=proposal,
         from_status=current,
         to_status=to,
         note=(note or "").strip()[:500],
         changed_by=by,
     )
+    notify(
+        recipients=_followers(proposal),
+        kind=Kind.PROPOSAL_STATUS_CHANGED,
+        subject=_("「%(title)s」が「%(status)s」になりました")
+        % {"title": proposal.title, "status": Status(to).label},
+        body=change.note,
+        url=f"{proposal.url}#status",
+        actor=by,
+        group_key=f"proposal:{proposal.pk}",
+    )
+    return change
+
+
+def _followers(proposal: ProposalPage):
+    """Who follows a proposal: its supporters and the authors of its shown comments."""
+    return get_user_model().objects.filter(
+        Q(pk__in=Support.objects.filter(proposal=proposal).values("person"))
+        | Q(pk__in=Comment.objects.shown().filter(proposal=proposal).values("author")),
+        is_active=True,
+    )
+
+
+def _support_result(proposal: ProposalPage, supported: bool) -> SupportResult:
+    return SupportResult(supported, Support.objects.filter(proposal=proposal).count())
+
+
+def proposal_people(proposal: ProposalPage):
+    """The author (page owner) and the owners (担当者) of ``proposal``."""
+    people = list(proposal.owners.filter(is_active=True))
+    if proposal.owner_id and proposal.owner.is_active:
+        people.append(proposal.owner)
+    return people
 
 
 @transaction.atomic
-def toggle_support(*, proposal: ProposalPage, person) -> SupportResult:
-    """賛同 or withdraw it. The database holds one support per person and proposal."""
-    deleted, _rows = Support.objects.filter(proposal=proposal, person=person).delete()
-    supported = False
-    if not deleted:
-        try:
-            with transaction.atomic():
-                Support.objects.create(proposal=proposal, person=person)
-        except IntegrityError:
-            pass  # a double click raced us: the support is there either way
-        supported = True
-    return SupportResult(supported, Support.objects.filter(proposal=proposal).count())
+def support_proposal(*, proposal: ProposalPage, person) -> SupportResult:
+    """賛同する. Idempotent: a second tap or a stale tab leaves one support.
+
+    The author and owners hear of it on the bell, batched: one unread notice per
+    proposal that counts the supporters, not one per tap.
+    """
+    try:
+        with transaction.atomic():
+            Support.objects.create(proposal=proposal, person=person)
+    except IntegrityError:
+        return _support_result(proposal, True)  # already supported
+    result = _support_result(proposal, True)
+    notify(
+        recipients=proposal_people(proposal),
+        kind=Kind.PROPOSAL_SUPPORTED,
+        subject=_("「%(title)s」への賛同が%(count)d人になりました")
+        % {"title": proposal.title, "count": result.count},
+        body=_("%(name)sさんが賛同しました。")
+        % {"name": person.get_full_name() or person},
+        url=f"{proposal.url}#support",
+        actor=person,
+        group_key=f"proposal-support:{proposal.pk}",
+        merge_unread=True,
+    )
+    return result
+
+
+@transaction.atomic
+def withdraw_support(*, proposal: ProposalPage, person) -> SupportResult:
+    """賛同を取り消す. Idempotent: withdrawing twice leaves none."""
+    Support.objects.filter(proposal=proposal, person=person).delete()
+    return _support_result(proposal, False)
 
 
 def _clean_body(body: str) -> str:
@@ -213,7 +268,7 @@ def _document_body(proposal: ProposalPage) -> str:
 
 
 @transaction.atomic
-def draft_document(*, proposal: ProposalPage, by, base_url: str = ""):
+def draft_document(*, proposal: ProposalPage, by):
     """起案にする: a 起案 draft prefilled from the proposal, applicant ``by`` (PT only).
 
     The document links back to the proposal (its 関連ページ) and the proposal keeps
@@ -232,7 +287,8 @@ def draft_document(*, proposal: ProposalPage, by, base_url: str = ""):
             applicant=by,
             title=proposal.title,
             body=_document_body(proposal),
-            source_url=base_url.rstrip("/") + proposal.url,
+            source_url=absolute_url(proposal.url),
+            source_title=proposal.title,
         )
     except ApprovalError as error:
         raise ProposalError(str(error)) from error

@@ -43,10 +43,26 @@ def _run(request, action, *, success: str = ""):
     return result
 
 
+SUPPORT_INTENTS = {
+    "support": services.support_proposal,
+    "withdraw": services.withdraw_support,
+}
+
+
 @require_POST
 def support(request, pk):
+    """賛同する / 取り消す: the form says which, so a stale tab or a second tap
+    repeats the same intent instead of undoing it."""
     proposal = _proposal(request, pk)
-    result = services.toggle_support(proposal=proposal, person=request.user)
+    action = SUPPORT_INTENTS.get(request.POST.get("intent", ""))
+    if action is None:
+        messages.error(
+            request, _("操作を判別できませんでした。画面を開き直してください。")
+        )
+        supported = proposal.supports.filter(person_id=request.user.pk).exists()
+        result = services.SupportResult(supported, proposal.supports.count())
+    else:
+        result = action(proposal=proposal, person=request.user)
     if request.headers.get("HX-Request"):
         return render(
             request,
@@ -55,6 +71,7 @@ def support(request, pk):
                 "page": proposal,
                 "supported": result.supported,
                 "support_count": result.count,
+                "support_error": action is None,
             },
         )
     return redirect(proposal.url + "#support")
@@ -176,7 +193,6 @@ def draft_document(request, pk):
         lambda: services.draft_document(
             proposal=proposal,
             by=request.user,
-            base_url=request.build_absolute_uri("/"),
         ),
         success=_(
             "提案から起案文書の下書きを作りました。内容を確認して提出してください。"

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -94,6 +95,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 ROOT_URLCONF = "intranet.urls"
+# Error pages in the intranet's own layout (intranet/core/errors.py, handlers in urls.py).
+CSRF_FAILURE_VIEW = "intranet.core.errors.csrf_failure"
 ASGI_APPLICATION = "intranet.asgi.application"
 
 TEMPLATES = [
@@ -265,3 +268,6 @@ APPROVALS = env.approvals()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP
 # would refuse the images anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Page moderation is told through the intranet's notifications (intranet/pages/
+# signals.py), never by Wagtail's English e-mails to every superuser.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False

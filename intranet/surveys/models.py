@@ -3,18 +3,27 @@
 
 One answer per person: who has answered is recorded apart from the answers
 (``SurveyRespondent``: survey, person, when — no link to the submission), so the PT's
-export stays anonymous while nobody can answer twice (a database constraint).
+export stays anonymous while nobody can answer twice (a database constraint). Both
+times are kept to the minute only, so neither can be matched to the other or to the
+request log; the export shows them in Asia/Tokyo (``exports``).
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.forms.models import AbstractEmailForm, AbstractFormField
+from wagtail.contrib.forms.forms import FormBuilder
+from wagtail.contrib.forms.models import (
+    AbstractEmailForm,
+    AbstractFormField,
+    FormSubmission,
+)
 from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -48,6 +57,22 @@ class SurveyIndexPage(Page):
         return html_to_text(self.intro)
 
 
+def to_the_minute(moment=None):
+    return (moment or timezone.now()).replace(second=0, microsecond=0)
+
+
+class SurveyFormBuilder(FormBuilder):
+    """A drop-down starts on 「選択してください」, not on the first answer: an answer
+    nobody chose must not be counted."""
+
+    def create_dropdown_field(self, field, options):
+        options["choices"] = [
+            ("", _("選択してください")),
+            *self.get_formatted_field_choices(field),
+        ]
+        return forms.ChoiceField(**options)
+
+
 class SurveyFormField(AbstractFormField):
     page = ParentalKey(
         "surveys.SurveyPage", on_delete=models.CASCADE, related_name="form_fields"
@@ -77,6 +102,7 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
         ),
     ]
     settings_panels = [*Page.settings_panels, *OwnedPageMixin.ownership_panels]
+    form_builder = SurveyFormBuilder
     parent_page_types = ["surveys.SurveyIndexPage"]
     subpage_types: list[str] = []
 
@@ -100,10 +126,21 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
         context["answered"] = answered
         return TemplateResponse(request, self.get_template(request), context)
 
+    def get_submissions_list_view_class(self):
+        from .exports import SurveySubmissionsListView
+
+        return SurveySubmissionsListView
+
     def process_form_submission(self, form):
         with transaction.atomic():
             SurveyRespondent.objects.create(survey=self, person=form.user)
-            return super().process_form_submission(form)
+            submission = super().process_form_submission(form)
+            # submit_time is auto_now_add: written, then cut to the minute.
+            submission.submit_time = to_the_minute(submission.submit_time)
+            FormSubmission.objects.filter(pk=submission.pk).update(
+                submit_time=submission.submit_time
+            )
+            return submission
 
     def search_text(self) -> str:
         """The survey's description and its questions (for the site search)."""
@@ -129,7 +166,7 @@ class SurveyRespondent(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    answered_at = models.DateTimeField(_("回答日時"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("回答日時"), default=to_the_minute)
 
     class Meta:
         verbose_name = _("回答済みの職員")

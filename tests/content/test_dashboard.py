@@ -24,7 +24,7 @@ def fill(make_news, make_proposal, applicant, n):
     for i in range(n):
         make_news(title=f"お知らせ{i}", pinned=(i == 0))
         proposal = make_proposal(title=f"提案{i}")
-        proposal_services.toggle_support(proposal=proposal, person=applicant)
+        proposal_services.support_proposal(proposal=proposal, person=applicant)
 
 
 @pytest.fixture

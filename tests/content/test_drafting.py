@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from intranet.core.links import absolute_url
 from intranet.proposals.models import ProposalPage, Status
 from tests.workflows.conftest import rules, zaisei  # noqa: F401 - fixtures
 from workflows.models import Document
@@ -44,11 +46,17 @@ def test_the_pt_turns_a_proposal_into_a_linked_draft(client, rules, pt, adopted)
         "出直し件数: 0件",
     ):
         assert text in document.body
-    assert document.source_url == f"http://testserver{adopted.url}"
+    # The link is built from BASE_URL, not from the request's host.
+    assert document.source_url == absolute_url(adopted.url)
+    assert document.source_url.startswith(settings.WAGTAILADMIN_BASE_URL)
     adopted.refresh_from_db()
     assert adopted.document == document
-    # The document shows where it came from; the proposal links to it.
-    assert adopted.url in client.get(document.get_absolute_url()).content.decode()
+    # The document shows where it came from, by title; the proposal links to it.
+    html = client.get(document.get_absolute_url()).content.decode()
+    assert (
+        f'<a href="{document.source_url}" data-testid="document-source">'
+        "窓口申請書の押印廃止</a>"
+    ) in html
     assert document.get_absolute_url() in client.get(adopted.url).content.decode()
     # Asking again does not make a second document.
     client.post(reverse("proposals:draft", args=[adopted.pk]))

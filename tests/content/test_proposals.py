@@ -33,20 +33,75 @@ def test_staff_read_a_published_proposal(client, applicant, proposal):
     assert 'data-testid="status-form"' not in html
 
 
-def test_support_is_one_per_person_and_toggles(client, applicant, stranger, proposal):
+def test_support_and_withdraw_are_explicit_intents(
+    client, applicant, stranger, proposal
+):
+    client.force_login(applicant)
+    url = reverse("proposals:support", args=[proposal.pk])
+    response = client.post(url, {"intent": "support"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "1人が賛同" in response.content.decode()
+    assert 'data-testid="support-withdraw"' in response.content.decode()
+    # A double tap or a stale tab repeats the intent: the support stays.
+    response = client.post(url, {"intent": "support"}, HTTP_HX_REQUEST="true")
+    assert "1人が賛同" in response.content.decode()
+    client.force_login(stranger)
+    response = client.post(url, {"intent": "support"}, HTTP_HX_REQUEST="true")
+    assert "2人が賛同" in response.content.decode()
+    response = client.post(url, {"intent": "withdraw"}, HTTP_HX_REQUEST="true")
+    assert "1人が賛同" in response.content.decode()
+    assert 'data-testid="support-button"' in response.content.decode()
+    response = client.post(url, {"intent": "withdraw"}, HTTP_HX_REQUEST="true")
+    assert "1人が賛同" in response.content.decode()
+    assert list(
+        Support.objects.filter(proposal=proposal).values_list("person", flat=True)
+    ) == [applicant.pk]
+
+
+def test_a_form_without_intent_changes_nothing_and_says_so(client, applicant, proposal):
     client.force_login(applicant)
     url = reverse("proposals:support", args=[proposal.pk])
     response = client.post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "1人が賛同" in response.content.decode()
-    assert 'aria-pressed="true"' in response.content.decode()
-    client.force_login(stranger)
-    assert "2人が賛同" in client.post(url, HTTP_HX_REQUEST="true").content.decode()
-    # Pressing again withdraws it.
-    response = client.post(url, HTTP_HX_REQUEST="true")
-    assert "1人が賛同" in response.content.decode()
-    assert 'aria-pressed="false"' in response.content.decode()
-    assert Support.objects.filter(proposal=proposal).count() == 1
+    assert "操作を判別できませんでした" in response.content.decode()
+    assert not Support.objects.exists()
+
+
+def test_supports_reach_the_author_batched(client, applicant, stranger, pt, proposal):
+    """One unread notice per proposal that counts the supporters, not one per tap."""
+    services.support_proposal(proposal=proposal, person=applicant)
+    services.support_proposal(proposal=proposal, person=stranger)
+    note = Notification.objects.get(recipient=pt.member, kind=Kind.PROPOSAL_SUPPORTED)
+    assert "賛同が2人になりました" in note.subject
+    assert note.actor == stranger
+    note.read_at = note.created_at
+    note.save()
+    services.withdraw_support(proposal=proposal, person=stranger)
+    services.support_proposal(proposal=proposal, person=stranger)
+    assert (
+        Notification.objects.filter(
+            recipient=pt.member, kind=Kind.PROPOSAL_SUPPORTED
+        ).count()
+        == 2
+    )
+
+
+def test_a_status_change_reaches_supporters_and_commenters(
+    applicant, stranger, office, pt, proposal
+):
+    services.support_proposal(proposal=proposal, person=applicant)
+    services.add_comment(proposal=proposal, author=stranger, body="賛成です")
+    services.change_status(
+        proposal=proposal, to=Status.STUDY, by=pt.lead, note="予算要求へ"
+    )
+    told = Notification.objects.filter(kind=Kind.PROPOSAL_STATUS_CHANGED)
+    assert set(told.values_list("recipient", flat=True)) == {applicant.pk, stranger.pk}
+    note = told.get(recipient=applicant)
+    assert "「検討中」になりました" in note.subject
+    assert note.body == "予算要求へ"
+    assert not Notification.objects.filter(
+        kind=Kind.PROPOSAL_STATUS_CHANGED, recipient=office.kacho
+    ).exists()
 
 
 def test_the_database_refuses_a_second_support(applicant, proposal):
@@ -57,7 +112,9 @@ def test_the_database_refuses_a_second_support(applicant, proposal):
 
 def test_support_without_htmx_redirects_back(client, applicant, proposal):
     client.force_login(applicant)
-    response = client.post(reverse("proposals:support", args=[proposal.pk]))
+    response = client.post(
+        reverse("proposals:support", args=[proposal.pk]), {"intent": "support"}
+    )
     assert response.status_code == 302
     assert response["Location"].startswith(proposal.url)
 
@@ -215,7 +272,7 @@ def test_proposal_page_query_count_is_bounded(
         services.add_comment(
             proposal=proposal, author=pt.member, body="返信", parent=top
         )
-    services.toggle_support(proposal=proposal, person=stranger)
+    services.support_proposal(proposal=proposal, person=stranger)
     with django_assert_max_num_queries(25):
         response = client.get(proposal.url)
     assert response.content.decode().count('data-testid="comment"') == 20

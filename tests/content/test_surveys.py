@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 from wagtail.contrib.forms.models import FormSubmission
 
@@ -125,3 +127,69 @@ def test_an_invalid_answer_keeps_the_form_and_records_no_one(client, applicant, 
     response = client.post(survey.url, {})
     assert 'data-testid="survey-form"' in response.content.decode()
     assert not SurveyRespondent.objects.exists()
+
+
+def export(client, survey, kind):
+    url = reverse("wagtailforms:list_submissions", args=[survey.pk])
+    return b"".join(client.get(url, {"export": kind}).streaming_content)
+
+
+def test_exports_are_in_tokyo_time_to_the_minute_and_csv_has_a_bom(
+    client, applicant, pt, survey, monkeypatch
+):
+    """At 23:40:17.5 UTC it is already the next day in Tokyo: the file says so, and
+    neither it nor the database keeps the seconds that would match the request log."""
+    from intranet.surveys.models import SurveyRespondent
+
+    frequency, _opinion = field_names(survey)
+    client.force_login(applicant)
+    moment = datetime.datetime(2026, 11, 30, 23, 40, 17, 500000, tzinfo=datetime.UTC)
+    with monkeypatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        client.post(survey.url, {frequency: "週1回以上"})
+    stored = FormSubmission.objects.get().submit_time
+    assert (stored.second, stored.microsecond) == (0, 0)
+    respondent = SurveyRespondent.objects.get()
+    assert (respondent.answered_at.second, respondent.answered_at.microsecond) == (0, 0)
+
+    client.force_login(pt.member)
+    raw = export(client, survey, "csv")
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel reads it as UTF-8
+    text = raw.decode("utf-8-sig")
+    assert "2026/12/01 08:40" in text
+    assert "23:40" not in text and ":17" not in text
+
+    workbook = load_workbook(io.BytesIO(export(client, survey, "xlsx")))
+    cells = [
+        cell for row in workbook.active.iter_rows(values_only=True) for cell in row
+    ]
+    assert datetime.datetime(2026, 12, 1, 8, 40) in cells
+
+
+def test_a_drop_down_starts_on_no_answer(client, applicant, site, pt):
+    page = SurveyPage(title="庁舎の食堂", slug="canteen")
+    page.form_fields = [
+        SurveyFormField(
+            label="利用頻度",
+            field_type="dropdown",
+            choices="毎日\nときどき",
+            required=True,
+        )
+    ]
+    survey = publish(site.surveys, page, by=pt.lead)
+    client.force_login(applicant)
+    html = client.get(survey.url).content.decode()
+    assert '<option value="" selected>選択してください</option>' in html
+    response = client.post(survey.url, {})
+    assert 'data-testid="survey-form"' in response.content.decode()
+    assert not FormSubmission.objects.exists()
+
+
+def test_open_surveys_are_on_the_dashboard_until_answered(client, applicant, survey):
+    frequency, _opinion = field_names(survey)
+    client.force_login(applicant)
+    html = client.get("/").content.decode()
+    assert 'data-testid="panel-surveys"' in html
+    assert "テレワークに関するアンケート" in html
+    client.post(survey.url, {frequency: "週1回以上"})
+    assert 'data-testid="panel-surveys"' not in client.get("/").content.decode()

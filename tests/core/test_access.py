@@ -6,7 +6,16 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Views an anonymous visitor may reach, by URL name.
-PUBLIC = {"login", "health", "set_language"}
+PUBLIC = {
+    "login",
+    "health",
+    "set_language",
+    # The installable app (intranet/core/pwa.py): nothing personal in any of them.
+    "manifest",
+    "service-worker",
+    "offline",
+    "favicon",
+}
 
 
 def sample_paths(resolver=None, prefix=""):

@@ -63,7 +63,7 @@ def test_proposal_from_cms_to_support(live, new_page, pt, site, applicant):  # n
     phone.wait_for_url(f"{base}{proposal.url}")
     assert phone.get_by_test_id("proposal-status").first.inner_text() == "構想"
     phone.get_by_test_id("support-button").click()
-    expect(phone.get_by_test_id("support-button")).to_have_text("賛同しています")
+    expect(phone.get_by_test_id("support-state")).to_have_text("賛同しています")
     expect(phone.get_by_test_id("support-count")).to_have_text("1人が賛同")
     phone.get_by_test_id("comment-input").fill("窓口でも困っていました。賛成です。")
     phone.get_by_test_id("comment-submit").click()

@@ -81,6 +81,11 @@ ROUTES: dict[str, Route] = {
     "set_language": Route(get=405, stranger=405, anonymous=405, post=True),
     "javascript-catalog": Route(stranger=STAFF),
     "health": Route(stranger=STAFF, anonymous=200),
+    # The installable app: public by design, and naming no one.
+    "manifest": Route(stranger=STAFF, anonymous=200),
+    "service-worker": Route(stranger=STAFF, anonymous=200),
+    "offline": Route(stranger=STAFF, anonymous=200),
+    "favicon": Route(stranger=STAFF, anonymous=200),
     # --- notifications --------------------------------------------------------------
     "notifications:list": Route(stranger=STAFF),
     "notifications:count": Route(stranger=STAFF),

@@ -43,6 +43,7 @@ def tamper():
                 )
             else:
                 cursor.execute("DROP TRIGGER IF EXISTS workflows_ledger_append_only")
+                cursor.execute("DROP TRIGGER IF EXISTS workflows_ledger_no_delete")
             cursor.execute(sql, params)
             if connection.vendor == "postgresql":
                 cursor.execute(

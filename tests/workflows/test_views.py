@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from intranet.core.dates import fiscal_year, fiscal_year_label
 from workflows import services
 from workflows.models import Document, RouteStep
 
@@ -226,7 +227,8 @@ def test_csv_and_excel_exports_of_a_filtered_list(
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["文書ID", "文書番号", "件名"]
     assert [row[2] for row in rows[1:]] == ["押印廃止に伴う様式改正について"]
-    assert rows[1][1] == "千代総第1号"
+    # Numbers restart every 年度: the export says which one (令和8年度 千代総第1号).
+    assert rows[1][1] == f"{fiscal_year_label(fiscal_year())} 千代総第1号"
     response = client.get(reverse("workflows:export", args=["xlsx"]) + "?state=decided")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(2, 3).value == "押印廃止に伴う様式改正について"

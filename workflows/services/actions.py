@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from directory.models import Person
 from directory.org import VacantPostError
 
-from .. import access, engine, flows, ledger, messages
+from .. import access, engine, flows, integrity, ledger, messages
 from ..errors import ApprovalError, Conflict, NotAllowed
 from ..models import Document, LedgerEntry, Participant, RouteStep
 from ..numbering import assign_number
@@ -168,6 +168,7 @@ def _decision_data(document: Document) -> dict:
         "number": document.number_label,
         "fiscal_year": document.fiscal_year,
         "content": document.content_digest(),
+        "record": integrity.record_digest(document),
     }
 
 

@@ -91,12 +91,14 @@ def create_draft(
     amount: int | None = None,
     confidential: bool = False,
     source_url: str = "",
+    source_title: str = "",
     copied_from: Document | None = None,
 ) -> Document:
     """A new draft (下書き). ``filer`` files it on behalf of ``applicant`` (代理起案).
 
     Also the entry point for other features: an adopted proposal becomes a draft
-    with ``create_draft(applicant=…, title=…, body=…, source_url=…)``.
+    with ``create_draft(applicant=…, title=…, body=…, source_url=…,
+    source_title=…)``: the document shows the title as the link to its 関連ページ.
     """
     filer = filer or applicant
     if not can_file_for(filer, applicant):
@@ -122,6 +124,7 @@ def create_draft(
         applicant_unit=unit,
         owner_section=owner_section(unit),
         source_url=(source_url or "")[:500],
+        source_title=(source_title or "").strip()[:255],
         copied_from=copied_from,
     )
     refresh_search_text(document)

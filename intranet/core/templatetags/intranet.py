@@ -26,10 +26,29 @@ def wareki(value):
 
 
 @register.filter
-def jdate(value):
-    """{{ day|jdate }} → 2026年11月27日（金）"""
-    day = _as_date(value)
-    return dates.japanese_date(day) if day else ""
+def jdate(value, arg=""):
+    """{{ day|jdate }} → 2026年11月27日（金） or 令和8年11月27日（金）, as the reader
+    chose (``Person.date_style``); ``|jdate:"short"`` leaves the year out."""
+    if not value:
+        return ""
+    return dates.format_date(value, year=arg != "short")
+
+
+@register.filter
+def jdatetime(value, arg=""):
+    """{{ moment|jdatetime }} → 令和8年11月27日（金）10:32 (local time, reader's style);
+    ``|jdatetime:"short"`` leaves the year out."""
+    if not value:
+        return ""
+    if not isinstance(value, datetime.datetime):
+        return dates.format_date(value, year=arg != "short")
+    return dates.format_datetime(value, year=arg != "short")
+
+
+@register.filter
+def deadline(value):
+    """{{ step.due_date|deadline }} → 期限 1月5日（火） (always with the weekday)."""
+    return dates.format_deadline(value) if value else ""
 
 
 @register.filter

@@ -1,12 +1,14 @@
-"""Check the approval ledger's hash chain: reports altered, inserted and deleted entries.
+"""Check the approval ledger: its hash chain (altered, inserted and deleted entries) and
+every decided document's content against its 決裁 entry (reported by 文書番号).
 
-Exit status 0 when the chain is intact, 1 when anything is wrong. Record the printed
+Exit status 0 when everything holds, 1 when anything is wrong. Record the printed
 head (sequence and hash) somewhere else regularly and pass it back with --anchor to
 detect a chain rewritten as a whole (see docs/operations.md).
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from workflows.integrity import verify_contents
 from workflows.ledger import verify
 
 
@@ -30,16 +32,26 @@ class Command(BaseCommand):
             type=anchor,
             help="SEQUENCE:HASH recorded earlier (may be repeated)",
         )
+        parser.add_argument(
+            "--chain-only",
+            action="store_true",
+            help="check the hash chain only, not the decided documents' content",
+        )
 
     def handle(self, *args, **options):
         report = verify(anchors=dict(options["anchor"]))
-        for problem in report.problems:
-            self.stderr.write(str(problem))
+        problems = [str(problem) for problem in report.problems]
         summary = (
             f"{report.entries} entries, head #{report.head_sequence} {report.head_hash}"
         )
-        if report.ok:
+        if not options["chain_only"]:
+            contents = verify_contents()
+            problems += [str(mismatch) for mismatch in contents.mismatches]
+            summary += f", {contents.documents} decided documents checked"
+        for problem in problems:
+            self.stderr.write(problem)
+        if not problems:
             self.stdout.write(self.style.SUCCESS(f"Ledger OK: {summary}"))
             return
-        self.stderr.write(f"Ledger NOT OK ({len(report.problems)} problems): {summary}")
+        self.stderr.write(f"Ledger NOT OK ({len(problems)} problems): {summary}")
         raise SystemExit(1)

@@ -74,12 +74,8 @@
     if (link && typeof HTMLDialogElement === "function") {
       event.preventDefault();
       openDialog(link);
-      return;
     }
-    var risky = event.target.closest("[data-confirm]");
-    if (risky && !window.confirm(risky.getAttribute("data-confirm"))) {
-      event.preventDefault();
-    }
+    // [data-confirm] is asked once, by intranet.js, for every page.
   });
 
   // Live status: another person acted on the document that is open here.

@@ -16,6 +16,14 @@
     });
   });
 
+  // The installable app: one service worker for the whole site (static files and the
+  // offline page only; see /sw.js).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    window.addEventListener("load", function () {
+      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+    });
+  }
+
   // Buttons that ask before acting: <button data-confirm="…">.
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-confirm]");

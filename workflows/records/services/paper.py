@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from directory.models import Person
 from workflows import ledger
 from workflows.errors import ApprovalError, NotAllowed
+from workflows.integrity import record_digest
 from workflows.models import Document, DocumentType, LedgerEntry
 from workflows.numbering import assign_number
 from workflows.services import add_attachment, create_draft
@@ -78,6 +79,7 @@ def register_paper_decision(
             "number": document.number_label,
             "decided_on": decided_on.isoformat(),
             "content": document.content_digest(),
+            "record": record_digest(document),
         },
     )
     complete(record=document, day=decided_on, by=by, ledger_entry=False)

@@ -5,21 +5,23 @@ from django.conf import settings
 from django.db import migrations, models
 
 # Altering ledgerentry.document rebuilds the table on SQLite, which drops its
-# triggers: put the append-only trigger of 0002 back (PostgreSQL keeps it).
-SQLITE_DROP = "DROP TRIGGER IF EXISTS workflows_ledger_append_only"
-SQLITE_UP = """
-CREATE TRIGGER workflows_ledger_append_only
-BEFORE UPDATE ON workflows_ledgerentry
-BEGIN
-    SELECT RAISE(ABORT, 'the approval ledger is append-only');
-END
-"""
+# triggers: put back the append-only triggers of 0002 (UPDATE) and 0003 (DELETE).
+# PostgreSQL alters the table in place and keeps its trigger.
+SQLITE_TRIGGERS = {
+    "workflows_ledger_append_only": "UPDATE",
+    "workflows_ledger_no_delete": "DELETE",
+}
 
 
-def restore_ledger_trigger(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(SQLITE_DROP)
-        schema_editor.execute(SQLITE_UP)
+def restore_ledger_triggers(apps, schema_editor):
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name, event in SQLITE_TRIGGERS.items():
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        schema_editor.execute(
+            f"CREATE TRIGGER {name} BEFORE {event} ON workflows_ledgerentry "
+            "BEGIN SELECT RAISE(ABORT, 'the approval ledger is append-only'); END"
+        )
 
 
 class Migration(migrations.Migration):
@@ -28,7 +30,8 @@ class Migration(migrations.Migration):
         ('directory', '0006_trigram_search_index'),
         ('records', '0001_initial'),
         ('viewflow', '0015_task_scheduled'),
-        ('workflows', '0002_ledger_append_only'),
+        ('workflows', '0003_document_source_title'),
+        ('workflows', '0003_ledger_refuse_delete_on_sqlite'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -101,5 +104,5 @@ class Migration(migrations.Migration):
             model_name='document',
             index=models.Index(fields=['expires_on', 'disposition'], name='workflows_d_expires_e5c40f_idx'),
         ),
-        migrations.RunPython(restore_ledger_trigger, migrations.RunPython.noop),
+        migrations.RunPython(restore_ledger_triggers, migrations.RunPython.noop),
     ]

@@ -16,6 +16,10 @@ def kind_field_name(kind) -> str:
     return f"email_{kind.value}"
 
 
+def push_field_name(kind) -> str:
+    return f"push_{kind.value}"
+
+
 class PreferencesForm(forms.Form):
     """Per kind: no e-mail / at once / daily digest; the digest time; quiet hours."""
 
@@ -53,6 +57,9 @@ class PreferencesForm(forms.Form):
                     widget=forms.RadioSelect,
                     help_text=DESCRIPTIONS.get(kind, ""),
                 )
+                self.fields[push_field_name(kind)] = forms.BooleanField(
+                    label=_("プッシュ通知"), required=False
+                )
                 names.append(name)
             self.groups.append((key, label, names))
 
@@ -63,6 +70,9 @@ class PreferencesForm(forms.Form):
         initial = {
             kind_field_name(kind): prefs.mode_for(kind.value).value for kind in Kind
         }
+        initial.update(
+            {push_field_name(kind): prefs.push_for(kind.value) for kind in Kind}
+        )
         initial["digest_time"] = prefs.digest_time
         initial["quiet_enabled"] = prefs.has_quiet_hours
         initial["quiet_from"] = prefs.quiet_from or DEFAULT_QUIET_FROM
@@ -70,9 +80,16 @@ class PreferencesForm(forms.Form):
         return initial
 
     def grouped_fields(self):
-        """(key, label, [bound fields]) for the template."""
+        """(key, label, [(e-mail field, push field)]) for the template."""
         return [
-            (key, label, [self[name] for name in names])
+            (
+                key,
+                label,
+                [
+                    (self[name], self["push_" + name.removeprefix("email_")])
+                    for name in names
+                ],
+            )
             for key, label, names in self.groups
         ]
 
@@ -95,6 +112,13 @@ class PreferencesForm(forms.Form):
             name.removeprefix("email_"): value
             for name, value in self.cleaned_data.items()
             if name.startswith("email_")
+        }
+
+    def push_kinds(self) -> dict[str, bool]:
+        return {
+            name.removeprefix("push_"): bool(value)
+            for name, value in self.cleaned_data.items()
+            if name.startswith("push_")
         }
 
     def quiet_hours(self):
@@ -165,3 +189,12 @@ class UnitNoticeForm(forms.Form):
     @property
     def chosen_unit(self):
         return self.units[self.cleaned_data["unit"]]
+
+
+class PushDeviceForm(forms.Form):
+    """A browser's push subscription, as the page's script read it."""
+
+    name = forms.CharField(label=_("端末の名前"), max_length=60)
+    endpoint = forms.CharField(max_length=1000, widget=forms.HiddenInput)
+    p256dh = forms.CharField(max_length=200, widget=forms.HiddenInput)
+    auth = forms.CharField(max_length=100, widget=forms.HiddenInput)

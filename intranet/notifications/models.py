@@ -273,3 +273,65 @@ class EmailDelivery(models.Model):
         return (
             f"{self.recipient} {self.get_mode_display()} {self.due_at:%Y-%m-%d %H:%M}"
         )
+
+
+class KindPushPreference(models.Model):
+    """A person's push choice for one kind, where it differs from the default."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    kind = models.CharField(_("種別"), max_length=64)
+    push = models.BooleanField(_("プッシュ通知"))
+
+    class Meta:
+        verbose_name = _("種別ごとのプッシュ通知設定")
+        verbose_name_plural = _("種別ごとのプッシュ通知設定")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind"], name="kind_push_preference_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} {self.kind}: {self.push}"
+
+
+class PushDevice(models.Model):
+    """A browser (a phone, a PC) that receives Web Push for one person.
+
+    The endpoint and keys are what the browser's push subscription gave (RFC 8030,
+    RFC 8291). A push service that answers 404 or 410 has dropped the subscription,
+    and the device is removed.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("職員"),
+        on_delete=models.PROTECT,
+        related_name="push_devices",
+    )
+    name = models.CharField(_("端末の名前"), max_length=60)
+    endpoint = models.URLField(_("送信先"), max_length=1000, unique=True)
+    p256dh = models.CharField(_("公開鍵"), max_length=200)
+    auth = models.CharField(_("認証キー"), max_length=100)
+    created_at = models.DateTimeField(_("登録日時"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("最後に送信した日時"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("プッシュ通知の端末")
+        verbose_name_plural = _("プッシュ通知の端末")
+        ordering = ["created_at", "id"]
+
+    def __str__(self):
+        return f"{self.person} {self.name}"
+
+    @property
+    def subscription_info(self) -> dict:
+        return {
+            "endpoint": self.endpoint,
+            "keys": {"p256dh": self.p256dh, "auth": self.auth},
+        }

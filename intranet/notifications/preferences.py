@@ -14,7 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .kinds import Kind
-from .models import EmailMode, KindPreference, NotificationPreference
+from .models import (
+    EmailMode,
+    KindPreference,
+    KindPushPreference,
+    NotificationPreference,
+)
 
 DEFAULT_DIGEST_TIME = datetime.time(8, 30)
 
@@ -95,6 +100,28 @@ DESCRIPTIONS: dict[str, object] = {
 }
 
 
+# What pushes to a registered phone unless the person chooses otherwise: what waits
+# for them, or what went wrong with something of theirs.
+DEFAULT_PUSH: frozenset[str] = frozenset(
+    {
+        Kind.TASK_ASSIGNED,
+        Kind.DOCUMENT_RETURNED,
+        Kind.DOCUMENT_DECIDED,
+        Kind.DOCUMENT_REJECTED,
+        Kind.TASK_OVERDUE,
+        Kind.POST_REVIEW,
+        Kind.BOOKING_CANCELLED,
+        Kind.BOOKING_RELEASED,
+        Kind.BOOKING_APPROVAL_REQUESTED,
+        Kind.BOOKING_DECLINED,
+    }
+)
+
+
+def default_push(kind: str) -> bool:
+    return kind in DEFAULT_PUSH
+
+
 def default_email(kind: str) -> EmailMode:
     return DEFAULT_EMAIL.get(kind, FALLBACK_EMAIL)
 
@@ -124,10 +151,15 @@ class EmailPreferences:
     digest_time: datetime.time = DEFAULT_DIGEST_TIME
     quiet_from: datetime.time | None = None
     quiet_until: datetime.time | None = None
+    push_choices: dict[str, bool] = field(default_factory=dict)
 
     def mode_for(self, kind: str) -> EmailMode:
         chosen = self.choices.get(kind)
         return EmailMode(chosen) if chosen else default_email(kind)
+
+    def push_for(self, kind: str) -> bool:
+        """Whether ``kind`` goes to the person's registered devices."""
+        return self.push_choices.get(kind, default_push(kind))
 
     @property
     def has_quiet_hours(self) -> bool:
@@ -167,8 +199,11 @@ def _at(day: datetime.date, clock: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, clock))
 
 
-def for_people(person_ids: Iterable[int]) -> dict[int, EmailPreferences]:
-    """Resolved preferences of several people, in two queries."""
+def for_people(
+    person_ids: Iterable[int], *, push: bool = False
+) -> dict[int, EmailPreferences]:
+    """Resolved preferences of several people, in two queries (three with the push
+    choices, which e-mail planning does not need)."""
     ids = list(person_ids)
     resolved = {pk: EmailPreferences() for pk in ids}
     for row in NotificationPreference.objects.filter(person_id__in=ids):
@@ -180,8 +215,13 @@ def for_people(person_ids: Iterable[int]) -> dict[int, EmailPreferences]:
         person_id__in=ids
     ).values_list("person_id", "kind", "email"):
         resolved[person_id].choices[kind] = email
+    if push:
+        for person_id, kind, wanted in KindPushPreference.objects.filter(
+            person_id__in=ids
+        ).values_list("person_id", "kind", "push"):
+            resolved[person_id].push_choices[kind] = wanted
     return resolved
 
 
-def for_person(person) -> EmailPreferences:
-    return for_people([person.pk])[person.pk]
+def for_person(person, *, push: bool = False) -> EmailPreferences:
+    return for_people([person.pk], push=push)[person.pk]

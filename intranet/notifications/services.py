@@ -18,15 +18,17 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails, live, notices, topics
+from . import emails, live, notices, push, topics
 from .kinds import Kind
 from .models import (
     EmailMode,
     KindPreference,
+    KindPushPreference,
     Notification,
     NotificationPreference,
+    PushDevice,
 )
-from .preferences import DEFAULT_DIGEST_TIME, default_email
+from .preferences import DEFAULT_DIGEST_TIME, default_email, default_push
 
 BODY_PREVIEW_CHARS = 140
 
@@ -96,6 +98,9 @@ def notify(
             ).select_related("actor")
         )
     transaction.on_commit(lambda: _push_notifications(created))
+    # Web Push to phones: queued for the task worker; a failure there never fails
+    # the action that notified.
+    transaction.on_commit(lambda: push.schedule(created), robust=True)
     return created
 
 
@@ -226,12 +231,14 @@ def update_preferences(
     digest_time: datetime.time = DEFAULT_DIGEST_TIME,
     quiet_from: datetime.time | None = None,
     quiet_until: datetime.time | None = None,
+    push_kinds: Mapping[str, bool] | None = None,
 ) -> None:
-    """Save how ``person`` wants notifications by e-mail.
+    """Save how ``person`` wants notifications by e-mail (and, given ``push_kinds``,
+    which kinds push to their devices).
 
     Only choices that differ from the defaults are stored. Already scheduled e-mails
     follow the new choices when they are sent (kinds turned off are left out; quiet
-    hours are honoured).
+    hours are honoured, for pushes too).
     """
     if (quiet_from is None) != (quiet_until is None):
         raise ValidationError(
@@ -259,13 +266,73 @@ def update_preferences(
             for kind, mode in modes.items()
         ]
     )
+    if push_kinds is not None:
+        changed = {
+            Kind(kind).value: bool(wanted)
+            for kind, wanted in push_kinds.items()
+            if bool(wanted) != default_push(Kind(kind).value)
+        }
+        KindPushPreference.objects.filter(person=person).delete()
+        KindPushPreference.objects.bulk_create(
+            [
+                KindPushPreference(person=person, kind=kind, push=wanted)
+                for kind, wanted in changed.items()
+            ]
+        )
 
 
 @transaction.atomic
 def reset_preferences(*, person) -> None:
     """Back to the defaults for every kind, the digest time and the quiet hours."""
     KindPreference.objects.filter(person=person).delete()
+    KindPushPreference.objects.filter(person=person).delete()
     NotificationPreference.objects.filter(person=person).delete()
+
+
+# ---------------------------------------------------------------------------
+# Devices that receive Web Push
+
+MAX_PUSH_DEVICES = 10
+
+
+@transaction.atomic
+def register_push_device(
+    *, person, endpoint: str, p256dh: str, auth: str, name: str
+) -> PushDevice:
+    """Register (or refresh) the browser subscription ``endpoint`` for ``person``.
+
+    A subscription already registered to someone else (a phone handed over) moves to
+    ``person``: one device never receives two people's notifications.
+    """
+    if not push.is_configured():
+        raise ValidationError(_("プッシュ通知は、このシステムでは使えない設定です。"))
+    endpoint = push.check_endpoint(endpoint)
+    p256dh, auth, name = p256dh.strip(), auth.strip(), name.strip()
+    if not (p256dh and auth):
+        raise ValidationError(
+            _("端末の登録情報が不足しています。もう一度お試しください。")
+        )
+    if not name:
+        raise ValidationError(_("端末の名前を入力してください。"))
+    existing = PushDevice.objects.filter(endpoint=endpoint).first()
+    others = PushDevice.objects.filter(person=person).exclude(endpoint=endpoint)
+    if others.count() >= MAX_PUSH_DEVICES:
+        raise ValidationError(
+            _("登録できる端末は%(count)d台までです。使わない端末を外してください。")
+            % {"count": MAX_PUSH_DEVICES}
+        )
+    device = existing or PushDevice(endpoint=endpoint)
+    device.person = person
+    device.p256dh, device.auth, device.name = p256dh, auth, name[:60]
+    device.save()
+    return device
+
+
+@transaction.atomic
+def remove_push_device(*, person, device_id: int) -> bool:
+    """Stop pushing to one of ``person``'s devices. False if it was not theirs."""
+    deleted, _rows = PushDevice.objects.filter(pk=device_id, person=person).delete()
+    return bool(deleted)
 
 
 # ---------------------------------------------------------------------------

@@ -7,7 +7,7 @@ notification read swaps just that item and the bell's count.
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import notices, preferences, services
-from .forms import PreferencesForm, UnitNoticeForm
-from .models import Notification
+from . import notices, preferences, push, services
+from .forms import PreferencesForm, PushDeviceForm, UnitNoticeForm
+from .models import Notification, PushDevice
 
 PAGE_SIZE = 20
 
@@ -113,7 +113,7 @@ def preferences_view(request):
         return redirect("notifications:preferences")
     form = PreferencesForm(
         request.POST or None,
-        initial=PreferencesForm.initial_from(preferences.for_person(person)),
+        initial=PreferencesForm.initial_from(preferences.for_person(person, push=True)),
     )
     if request.method == "POST" and form.is_valid():
         quiet_from, quiet_until = form.quiet_hours()
@@ -124,18 +124,69 @@ def preferences_view(request):
                 digest_time=form.cleaned_data["digest_time"],
                 quiet_from=quiet_from,
                 quiet_until=quiet_until,
+                push_kinds=form.push_kinds(),
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             messages.success(request, _("メールの受け取り方を保存しました。"))
             return redirect("notifications:preferences")
+    return _preferences_page(
+        request, form, status=400 if form.is_bound and form.errors else 200
+    )
+
+
+def _preferences_page(request, form, *, device_form=None, status=200):
+    configured = push.is_configured()
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "has_email": bool(person.email)},
-        status=400 if form.is_bound and form.errors else 200,
+        {
+            "form": form,
+            "has_email": bool(request.user.email),
+            "push_configured": configured,
+            "push_key": push.application_server_key() if configured else "",
+            "devices": PushDevice.objects.filter(person=request.user),
+            "device_form": device_form or PushDeviceForm(),
+        },
+        status=status,
     )
+
+
+@require_POST
+def register_device(request):
+    """The page's script posts the browser's push subscription here."""
+    device_form = PushDeviceForm(request.POST)
+    if device_form.is_valid():
+        try:
+            device = services.register_push_device(
+                person=request.user, **device_form.cleaned_data
+            )
+        except ValidationError as error:
+            device_form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("「%(name)s」でプッシュ通知を受け取るようにしました。")
+                % {"name": device.name},
+            )
+            return redirect(reverse("notifications:preferences") + "#push")
+    form = PreferencesForm(
+        initial=PreferencesForm.initial_from(
+            preferences.for_person(request.user, push=True)
+        )
+    )
+    return _preferences_page(request, form, device_form=device_form, status=400)
+
+
+@require_POST
+def remove_device(request, pk):
+    if not services.remove_push_device(person=request.user, device_id=pk):
+        raise Http404
+    messages.success(
+        request, _("端末を外しました。この端末にはプッシュ通知を送りません。")
+    )
+    return redirect(reverse("notifications:preferences") + "#push")
 
 
 @require_http_methods(["GET", "POST"])

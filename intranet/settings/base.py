@@ -265,6 +265,8 @@ if REDIS_URL:
 # Electronic approvals: attachments live outside MEDIA_ROOT, served only through a view
 # that checks who may see the document; the PDF embeds a TrueType Japanese font.
 APPROVALS = env.approvals()
+# Web Push to phones and desktops (intranet/notifications/push.py).
+WEBPUSH = env.webpush()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP
 # would refuse the images anyway).
 WAGTAIL_GRAVATAR_PROVIDER_URL = None

@@ -22,3 +22,10 @@ ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"]
 SERVE_STATIC = env.flag("SERVE_STATIC", True)
 # A newcomer running `make run` sees the e-mails on the console within seconds.
 NOTIFICATION_EMAIL_DELAY = env.integer("NOTIFICATION_EMAIL_DELAY", 15, minimum=0)
+
+# Web Push works out of the box: a VAPID key pair kept in var/.
+WEBPUSH = {
+    **WEBPUSH,  # noqa: F405
+    "VAPID_PRIVATE_KEY": WEBPUSH["VAPID_PRIVATE_KEY"]  # noqa: F405
+    or env.generated_vapid_key(VAR_DIR / "webpush-vapid.pem"),
+}

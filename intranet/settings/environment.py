@@ -313,3 +313,55 @@ def approvals() -> dict:
             Path(text("RECORDS_TRANSFER_ROOT", str(VAR_DIR / "records-transfer")))
         ),
     }
+
+
+# Push services browsers subscribe with (RFC 8030 endpoints): the server posts to
+# nothing else, so a registered "endpoint" cannot make it call inside the network.
+DEFAULT_WEBPUSH_ENDPOINT_HOSTS = [
+    "fcm.googleapis.com",
+    "updates.push.services.mozilla.com",
+    "push.services.mozilla.com",
+    "notify.windows.com",
+    "push.apple.com",
+]
+
+
+def webpush() -> dict:
+    """Web Push (VAPID, RFC 8292): the server's key pair and the contact it signs with.
+
+    WEBPUSH_VAPID_PRIVATE_KEY (or _FILE) holds a P-256 private key as PEM or as the
+    base64url of its 32 bytes; without it push is off (development and tests make one
+    under var/). WEBPUSH_SUBJECT is a mailto: or https: contact for the push services.
+    """
+    subject = text("WEBPUSH_SUBJECT", "mailto:webmaster@localhost")
+    if not subject.startswith(("mailto:", "https://")):
+        raise ConfigurationError(
+            f"WEBPUSH_SUBJECT={subject!r} must be a mailto: or https:// contact."
+        )
+    return {
+        "VAPID_PRIVATE_KEY": secret("WEBPUSH_VAPID_PRIVATE_KEY"),
+        "SUBJECT": subject,
+        "TTL": integer("WEBPUSH_TTL", 24 * 60 * 60, minimum=0),
+        "ENDPOINT_HOSTS": listing(
+            "WEBPUSH_ENDPOINT_HOSTS", DEFAULT_WEBPUSH_ENDPOINT_HOSTS
+        ),
+    }
+
+
+def generated_vapid_key(path: Path) -> str:
+    """Development and tests: a VAPID private key kept in ``path`` (PEM)."""
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+
+        key = ec.generate_private_key(ec.SECP256R1())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8")

@@ -1,5 +1,6 @@
 """Tests: the database and Redis from the environment (SQLite and in-memory by default)."""
 
+from . import environment as env
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR
 
@@ -18,3 +19,11 @@ APPROVALS = {**APPROVALS, "FILES_ROOT": str(VAR_DIR / "test-private" / "approval
 # Wagtail's editor autosaves on a timer (and moves a new page to its edit URL when it
 # does); browser tests drive the editor step by step instead.
 WAGTAIL_AUTOSAVE_INTERVAL = 0
+
+# Web Push: a VAPID key in var/, and the tests' own push service on 127.0.0.1.
+WEBPUSH = {
+    **WEBPUSH,  # noqa: F405
+    "VAPID_PRIVATE_KEY": WEBPUSH["VAPID_PRIVATE_KEY"]  # noqa: F405
+    or env.generated_vapid_key(VAR_DIR / "test-webpush-vapid.pem"),
+    "ENDPOINT_HOSTS": [*WEBPUSH["ENDPOINT_HOSTS"], "127.0.0.1"],  # noqa: F405
+}

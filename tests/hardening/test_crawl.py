@@ -97,6 +97,10 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w.notification.pk}, get=405, stranger=405, post=True
     ),
     "notifications:preferences": Route(stranger=STAFF, post=True),
+    "notifications:register_device": Route(get=405, stranger=405, post=True),
+    "notifications:remove_device": Route(
+        kwargs=lambda w: {"pk": 1}, get=405, stranger=405, post=True
+    ),
     # Only people who head a unit may send a notice to it.
     "notifications:send_notice": Route(
         owner="kacho",

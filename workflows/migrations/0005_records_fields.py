@@ -30,8 +30,7 @@ class Migration(migrations.Migration):
         ('directory', '0006_trigram_search_index'),
         ('records', '0001_initial'),
         ('viewflow', '0015_task_scheduled'),
-        ('workflows', '0003_document_source_title'),
-        ('workflows', '0003_ledger_refuse_delete_on_sqlite'),
+        ('workflows', '0004_merge_20261203_1738'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

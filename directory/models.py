@@ -283,6 +283,13 @@ class Person(AbstractUser):
     )
     ldap_dn = models.CharField(_("LDAP DN"), max_length=512, blank=True)
     deactivated_at = models.DateTimeField(_("無効化日時"), null=True, blank=True)
+    is_service_account = models.BooleanField(
+        _("サービスアカウント"),
+        default=False,
+        help_text=_(
+            "他システムが API で使うアカウント。職員検索や名簿には表示されません。"
+        ),
+    )
     date_style = models.CharField(
         _("日付の表示"),
         max_length=8,
@@ -335,6 +342,9 @@ class Person(AbstractUser):
         self.sort_key, self.search_text = search_fields(
             **{name: getattr(self, name) for name in SEARCH_INPUTS}
         )
+        if self.is_service_account:
+            # No words to match: the people finder and site search never list it.
+            self.search_text = ""
 
     @property
     def full_name(self) -> str:

@@ -7,6 +7,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 from wagtail.views import serve as wagtail_serve
 
+from intranet.api.api import api as api_v1
+from intranet.api.api import urlpatterns as api_v1_urlpatterns
 from intranet.core import errors, pwa
 from intranet.core import views as core_views
 
@@ -21,6 +23,10 @@ urlpatterns = [
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.health, name="health"),
+    path(
+        "api/v1/",
+        include((api_v1_urlpatterns(), "api-v1"), namespace=api_v1.urls_namespace),
+    ),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),

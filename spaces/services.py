@@ -22,7 +22,7 @@ from directory.roles import FACILITY_MANAGERS, has_role
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
-from . import availability, db, privacy, recurrence, slots
+from . import availability, db, privacy, recurrence, signals, slots
 from .errors import AlreadyBooked, NotPermitted, RuleViolation
 from .models import Booking, BookingSeries, Resource, SpacesProfile
 from .rules import (
@@ -761,7 +761,9 @@ def _announce_new(bookings: list[Booking], *, by, series=None) -> None:
 
 
 def _publish(bookings: list[Booking], *, action: str) -> None:
-    """Tell open floor plans and room timelines; the pages re-read their state."""
+    """Tell open floor plans and room timelines (the pages re-read their state) and
+    whoever listens to ``signals.bookings_changed``."""
+    signals.bookings_changed.send(sender=Booking, bookings=bookings, action=action)
     first = bookings[0]
     resource = first.resource
     event = {

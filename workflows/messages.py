@@ -15,6 +15,7 @@ from intranet.core.dates import SEIREKI, deadline_day
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
+from . import signals
 from .models import Delegation, Document, RouteStep
 
 
@@ -49,6 +50,7 @@ def proxies_of(person_ids, day=None) -> list[Person]:
 
 def task_assigned(step: RouteStep) -> None:
     document = step.document
+    signals.step_assigned.send(sender=Document, document=document, step=step)
     kind, subject = {
         RouteStep.Kind.CIRCULATION: (Kind.CIRCULATION, _("供覧: %(title)s")),
         RouteStep.Kind.POST_REVIEW: (Kind.POST_REVIEW, _("後閲のお願い: %(title)s")),
@@ -99,6 +101,7 @@ def route_blocked(step: RouteStep, error) -> None:
 
 
 def returned(document: Document, *, to: list[Person], by: Person, comment: str) -> None:
+    signals.document_returned.send(sender=Document, document=document, comment=comment)
     notify(
         recipients=to,
         kind=Kind.DOCUMENT_RETURNED,
@@ -111,6 +114,7 @@ def returned(document: Document, *, to: list[Person], by: Person, comment: str) 
 
 
 def decided(document: Document, *, by: Person, recipients: list[Person]) -> None:
+    signals.document_decided.send(sender=Document, document=document, by=by)
     notify(
         recipients=recipients,
         kind=Kind.DOCUMENT_DECIDED,
@@ -123,6 +127,7 @@ def decided(document: Document, *, by: Person, recipients: list[Person]) -> None
 
 
 def rejected(document: Document, *, by: Person, comment: str, recipients) -> None:
+    signals.document_rejected.send(sender=Document, document=document, comment=comment)
     notify(
         recipients=recipients,
         kind=Kind.DOCUMENT_REJECTED,
@@ -135,6 +140,9 @@ def rejected(document: Document, *, by: Person, comment: str, recipients) -> Non
 
 
 def withdrawn(document: Document, *, by: Person, recipients, pulled_back=False) -> None:
+    signals.document_withdrawn.send(
+        sender=Document, document=document, pulled_back=pulled_back
+    )
     subject = (
         _("引き戻されました: %(title)s")
         if pulled_back
@@ -185,6 +193,12 @@ def overdue(step: RouteStep, *, superior: Person | None) -> None:
             url="/approvals/",
             group_key=_group_key(step.document),
         )
+
+
+def submitted(document: Document, *, resubmission: bool) -> None:
+    signals.document_submitted.send(
+        sender=Document, document=document, resubmission=resubmission
+    )
 
 
 def status_changed(document: Document) -> None:

@@ -39,10 +39,9 @@ from .models import (
     RouteAddition,
     RouteStep,
 )
+from .offers import available_actions, carry_out, return_targets, route_steps
 from .presenters import approval_boxes
 from .routing import plan_route
-
-Capacity = RouteStep.Capacity
 
 
 def _visible(request, pk: int) -> Document:
@@ -429,131 +428,10 @@ def _int(value):
         return None
 
 
-def _steps(document: Document) -> list[RouteStep]:
-    return list(
-        RouteStep.objects.filter(document=document, round=document.round)
-        .select_related(
-            "assignee", "acted_by", "on_behalf_of", "planned_assignee", "unit", "post"
-        )
-        .order_by("position", "pk")
-    )
-
-
-def available_actions(user, document: Document, steps: list[RouteStep]) -> list[dict]:
-    """The buttons the document page offers ``user`` (the services check again)."""
-    actions = []
-    today = timezone.localdate()
-    delegations = access.active_delegations(user, today)
-    is_author = access.is_author(user, document)
-    for step in steps:
-        if step.status != RouteStep.Status.ACTIVE:
-            continue
-        step.document = document
-        if step.kind in RouteStep.SIDE_KINDS:
-            if step.assignee_id == user.pk:
-                label = (
-                    _("後閲しました")
-                    if step.kind == RouteStep.Kind.POST_REVIEW
-                    else _("確認しました（供覧）")
-                )
-                actions.append(
-                    {"name": "acknowledge", "label": label, "step": step, "style": "ok"}
-                )
-            continue
-        capacity = access.capacity_for(user, step, day=today, delegations=delegations)
-        if capacity is None:
-            continue
-        if step.kind == RouteStep.Kind.DECISION:
-            approve_label = (
-                _("代決する") if capacity == Capacity.DEPUTY else _("決裁する")
-            )
-        elif step.kind == RouteStep.Kind.CONSULTATION:
-            approve_label = _("同意する")
-        else:
-            approve_label = _("承認する")
-        actions += [
-            {
-                "name": "approve",
-                "label": approve_label,
-                "step": step,
-                "style": "ok",
-                "capacity": capacity,
-            },
-            {
-                "name": "return",
-                "label": _("差し戻す"),
-                "step": step,
-                "style": "secondary",
-            },
-            {"name": "reject", "label": _("却下する"), "step": step, "style": "danger"},
-        ]
-    if document.state == Document.State.IN_PROGRESS:
-        current = [s for s in steps if s.status in RouteStep.OPEN and s.is_main]
-        for step in current:
-            if (
-                step.kind == RouteStep.Kind.APPROVAL
-                and step.status == RouteStep.Status.ACTIVE
-                and step.assignee_id != user.pk
-                and step.assignee.is_absent_on(today)
-                and (
-                    is_author
-                    or access.is_approval_admin(user)
-                    or _is_next_holder(user, step, steps)
-                )
-            ):
-                actions.append(
-                    {
-                        "name": "skip_absent",
-                        "label": _("不在のため後閲にして先へ回す"),
-                        "step": step,
-                        "style": "secondary",
-                    }
-                )
-        acted = [s for s in steps if s.is_main and s.status in RouteStep.SETTLED]
-        if current and all(s.status in RouteStep.OPEN for s in current):
-            before = [s for s in acted if s.position < current[0].position]
-            last = max(before, key=lambda s: s.position, default=None)
-            if (is_author and not acted) or (
-                last is not None
-                and last.status == RouteStep.Status.APPROVED
-                and last.kind != RouteStep.Kind.CONSULTATION
-                and user.pk in (last.acted_by_id, last.assignee_id)
-            ):
-                actions.append(
-                    {
-                        "name": "pull_back",
-                        "label": _("引き戻す"),
-                        "step": None,
-                        "style": "secondary",
-                    }
-                )
-    if is_author and document.state in (
-        Document.State.IN_PROGRESS,
-        Document.State.RETURNED,
-    ):
-        actions.append(
-            {
-                "name": "withdraw",
-                "label": _("取り下げる"),
-                "step": None,
-                "style": "danger",
-            }
-        )
-    return actions
-
-
-def _is_next_holder(user, step, steps) -> bool:
-    later = [s for s in steps if s.is_main and s.position > step.position]
-    if not later:
-        return False
-    first = later[0].position
-    return any(s.planned_assignee_id == user.pk for s in later if s.position == first)
-
-
 @require_GET
 def document_page(request, pk):
     document = _visible(request, pk)
-    steps = _steps(document)
+    steps = route_steps(document)
     actions = available_actions(request.user, document, steps)
     history = document.ledger_entries.select_related("actor", "on_behalf_of").order_by(
         "sequence"
@@ -602,7 +480,7 @@ def act(request, pk, action):
     if action not in ACTION_TITLES:
         raise Http404
     document = _visible(request, pk)
-    steps = _steps(document)
+    steps = route_steps(document)
     offered = [
         a
         for a in available_actions(request.user, document, steps)
@@ -614,14 +492,7 @@ def act(request, pk, action):
     )
     targets = []
     if chosen and chosen["step"] is not None and action == "return":
-        targets = [
-            s
-            for s in steps
-            if s.is_main
-            and s.kind != RouteStep.Kind.CONSULTATION
-            and s.position < chosen["step"].position
-            and s.status in RouteStep.SETTLED
-        ]
+        targets = return_targets(steps, chosen["step"])
     form_class = ReturnForm if action == "return" else CommentForm
     kwargs = {"targets": targets} if action == "return" else {}
     if request.method == "POST":
@@ -633,7 +504,7 @@ def act(request, pk, action):
             return redirect(document)
         if form.is_valid():
             try:
-                _carry_out(request.user, document, chosen, form.cleaned_data)
+                carry_out(request.user, document, chosen, form.cleaned_data)
             except ApprovalError as error:
                 _error(request, error)
                 return redirect(document)
@@ -665,40 +536,6 @@ def act(request, pk, action):
             "form": form,
         },
     )
-
-
-def _carry_out(user, document, chosen, data):
-    step = chosen["step"]
-    comment = data.get("comment") or ""
-    version = data.get("version")
-    name = chosen["name"]
-    if name == "approve":
-        services.approve(step=step, by=user, comment=comment, expected_version=version)
-    elif name == "return":
-        target = data.get("to_step") or None
-        services.return_document(
-            step=step,
-            by=user,
-            comment=comment,
-            to_step=target,
-            expected_version=version,
-        )
-    elif name == "reject":
-        services.reject(step=step, by=user, comment=comment, expected_version=version)
-    elif name == "acknowledge":
-        services.acknowledge(step=step, by=user, comment=comment)
-    elif name == "skip_absent":
-        services.skip_absent_step(
-            step=step, by=user, comment=comment, expected_version=version
-        )
-    elif name == "pull_back":
-        services.pull_back(
-            document=document, by=user, comment=comment, expected_version=version
-        )
-    elif name == "withdraw":
-        services.withdraw(
-            document=document, by=user, comment=comment, expected_version=version
-        )
 
 
 @require_POST

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "intranet.surveys",
     "intranet.notifications",
     "intranet.search",
+    "intranet.api",
     "directory",
     "workflows",
     "workflows.records",
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",  # the approval engine's process and task tables
     "channels",
+    "ninja",  # the API's docs page from local static files (no CDN)
     "django_tasks",
     "django_tasks_db",
     "django.contrib.admin",
@@ -273,3 +275,14 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # Page moderation is told through the intranet's notifications (intranet/pages/
 # signals.py), never by Wagtail's English e-mails to every superuser.
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+
+# The API for the ward's other systems (docs/api.md): requests per minute per token,
+# token lifetime, webhook timeout (s), failures before a webhook is switched off, and
+# the only hosts webhooks may be sent to (none by default).
+API = {
+    "RATE_LIMIT": env.integer("API_RATE_LIMIT", 120, minimum=1),
+    "TOKEN_DAYS": env.integer("API_TOKEN_DAYS", 365, minimum=1),
+    "WEBHOOK_TIMEOUT": env.integer("API_WEBHOOK_TIMEOUT", 5, minimum=1),
+    "WEBHOOK_MAX_FAILURES": env.integer("API_WEBHOOK_MAX_FAILURES", 10, minimum=1),
+    "WEBHOOK_HOSTS": [host.lower() for host in env.listing("API_WEBHOOK_HOSTS")],
+}

@@ -21,7 +21,6 @@ from ..errors import ApprovalError, Conflict, NotAllowed
 from ..models import Document, LedgerEntry, Participant, RouteStep
 from ..numbering import assign_number
 from ..routing import resolve_assignee
-from ..signals import document_decided
 from .common import (
     check_version,
     load_state,
@@ -147,7 +146,6 @@ def approve(
     if document.state == Document.State.DECIDED:
         acted = [s.acted_by for s in state.main_steps if s.acted_by_id]
         messages.decided(document, by=by, recipients=[*_authors(document), *acted])
-        document_decided.send(sender=Document, document=document, by=by)
     return document
 
 

@@ -40,11 +40,14 @@ def _primary_membership(person: Person) -> Membership:
 
 
 def can_file_for(filer: Person, applicant: Person) -> bool:
-    """代理起案: a colleague of the same section (課), or an approval administrator."""
+    """代理起案: a colleague of the same section (課), an approval administrator, or a
+    service account (another ward system filing through the API for a member of staff)."""
     if filer.pk == applicant.pk:
-        return True
+        return not applicant.is_service_account
     if access.is_approval_admin(filer):
         return True
+    if filer.is_service_account:
+        return applicant.is_active and not applicant.is_service_account
     filer_membership = filer.primary_membership()
     applicant_membership = applicant.primary_membership()
     if filer_membership is None or applicant_membership is None:
@@ -491,5 +494,6 @@ def submit(
         "search_text",
         "process",
     )
+    messages.submitted(document, resubmission=resubmission)
     messages.status_changed(document)
     return document

@@ -1,0 +1,10 @@
+"""Background tasks of the API (django-tasks; run by the db_worker)."""
+
+from django_tasks import task
+
+from . import webhooks
+
+
+@task()
+def deliver_webhook(delivery_id: int) -> str:
+    return webhooks.deliver(delivery_id)

@@ -7,12 +7,14 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
 APT_PACKAGES += redis-server
 APT_PACKAGES += openssl
-# Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF.
-APT_PACKAGES += fonts-ipaexfont-gothic
+# Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF
+# (`make run` installs it too).
+RUN_APT_PACKAGES := fonts-ipaexfont-gothic
+APT_PACKAGES += $(RUN_APT_PACKAGES)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format bench bench-quick demo migrate venv system-deps messages clean
+.PHONY: run test lint format bench bench-quick demo migrate venv system-deps run-deps apt-install messages clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,7 +39,7 @@ demo: migrate
 ## Serve the intranet with demo data on http://$(HOST):$(PORT); links in e-mails and
 ## the Wagtail Site follow it (BASE_URL, unless set in the environment)
 run demo: export BASE_URL ?= http://$(HOST):$(PORT)
-run: demo
+run: run-deps demo
 	$(PY) manage.py devserver $(HOST):$(PORT)
 
 ## Lint, migrations check and the whole test suite (installs slapd/chromium when root)
@@ -73,8 +75,16 @@ messages: venv
 
 ## Debian packages the tests need; installed when missing and we are root.
 system-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)" REQUIRED=$(CI)
+
+## What `make run` needs from Debian (the PDF's embeddable font): installed where it can
+## be (root with apt-get), else a warning; the PDF page then says so too.
+run-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(RUN_APT_PACKAGES)" REQUIRED=
+
+apt-install:
 	@missing=""; \
-	for pkg in $(APT_PACKAGES); do \
+	for pkg in $(PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$pkg 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
 	done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
@@ -83,10 +93,10 @@ system-deps:
 		export DEBIAN_FRONTEND=noninteractive; \
 		apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 || \
 		{ apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends $$missing >/dev/null; } || \
-		{ echo "Could not install:$$missing"; [ "$$CI" != true ] || exit 1; }; \
+		{ echo "Could not install:$$missing"; [ "$(REQUIRED)" != true ] || exit 1; }; \
 	else \
-		echo "Missing Debian packages:$$missing (not root: the tests needing them will be skipped)"; \
-		[ "$$CI" != true ] || exit 1; \
+		echo "Missing Debian packages:$$missing (not root: install them with apt-get)"; \
+		[ "$(REQUIRED)" != true ] || exit 1; \
 	fi
 
 clean:

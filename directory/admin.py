@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from . import managed
 from .models import (
     GroupMapping,
     LoginFailure,
@@ -15,10 +16,22 @@ from .models import (
 
 
 class MembershipInline(admin.TabularInline):
+    """Units and posts come from the directory (directory/managed.py): shown only."""
+
     model = Membership
     fk_name = "person"
     extra = 0
-    autocomplete_fields = ["unit"]
+    fields = ["unit", "post", "is_primary", "valid_from", "valid_until"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Person)
@@ -34,6 +47,8 @@ class PersonAdmin(UserAdmin):
     search_fields = ["username", "last_name", "first_name", "search_text", "email"]
     ordering = ["sort_key"]
     inlines = [MembershipInline]
+    # Directory-managed (directory/managed.py): the sync writes them, nobody here.
+    readonly_fields = list(managed.PERSON_FIELDS)
     fieldsets = [
         *UserAdmin.fieldsets,
         (

@@ -32,13 +32,10 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "locked_account": _(
-            "ログインに続けて失敗したため、このユーザーIDでのログインを一時停止しています。"
-            "%(minutes)d 分ほど待ってからもう一度お試しください。"
-        ),
-        "locked_address": _(
-            "この端末からのログイン失敗が続いたため、一時的にログインを停止しています。"
-            "%(minutes)d 分ほど待ってからもう一度お試しください。"
+        "throttled": _(
+            "ログインに続けて失敗したため、この端末からこのユーザーIDでのログインを"
+            "少しの間お待ちいただいています。%(seconds)d 秒ほど待ってから"
+            "もう一度お試しください。"
         ),
     }
 
@@ -46,12 +43,12 @@ class LoginForm(AuthenticationForm):
         username = self.cleaned_data.get("username") or ""
         password = self.cleaned_data.get("password")
         address = throttle.client_address(self.request)
-        lock = throttle.lock_for(username, address)
-        if lock is not None:
+        wait = throttle.wait_seconds(username, address)
+        if wait:
             raise ValidationError(
-                self.error_messages[f"locked_{lock.value}"],
-                code=f"locked_{lock.value}",
-                params={"minutes": throttle.window_minutes()},
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"seconds": wait},
             )
         try:
             super().clean()
@@ -66,7 +63,7 @@ class LoginForm(AuthenticationForm):
                     LOGIN_MESSAGES[ldap_auth.DISABLED], code="disabled"
                 ) from None
             raise
-        throttle.clear(username)
+        throttle.clear(username, address)
         return self.cleaned_data
 
 

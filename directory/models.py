@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import managed
 from .text import normalize, reading_sort_key, romaji_variants
 
 
@@ -320,14 +321,22 @@ class Person(AbstractUser):
         return self.full_name or self.username
 
     def save(self, *args, **kwargs):
+        managed.refuse_changes(self, managed.PERSON_FIELDS)
         self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             kwargs["update_fields"] = {*update_fields, "sort_key", "search_text"}
         super().save(*args, **kwargs)
+        managed.remember(self, managed.PERSON_FIELDS)
 
     def get_absolute_url(self):
         return reverse("directory:profile", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        managed.remember(instance, managed.PERSON_FIELDS)
+        return instance
 
     @property
     def photo_url(self) -> str:
@@ -434,6 +443,17 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.unit} {self.post}"
+
+    def save(self, *args, **kwargs):
+        managed.refuse_changes(self, managed.MEMBERSHIP_FIELDS)
+        super().save(*args, **kwargs)
+        managed.remember(self, managed.MEMBERSHIP_FIELDS)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        managed.remember(instance, managed.MEMBERSHIP_FIELDS)
+        return instance
 
 
 class PresenceQuerySet(models.QuerySet):

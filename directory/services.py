@@ -9,11 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .managed import directory_writes
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod
 from .permissions import can_edit_presence, can_edit_profile
 
 
 @transaction.atomic
+@directory_writes()
 def appoint(
     *,
     person: Person,
@@ -137,6 +139,7 @@ def set_photo(*, person: Person, photo, by: Person) -> Person:
 
 
 @transaction.atomic
+@directory_writes()
 def reorganise_unit(
     *,
     unit: OrgUnit,

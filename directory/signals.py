@@ -9,3 +9,11 @@ group_memberships_synced = Signal()
 # Sent by the LDAP sync after it deactivated or reactivated accounts in bulk (no
 # post_save then): ``deactivated`` and ``reactivated`` are lists of person ids.
 accounts_synced = Signal()
+
+# Sent when a save outside the directory sync tried to change a directory-managed field
+# (``directory.managed``): ``instance`` and ``changes`` {field: [stored, attempted]}.
+managed_change_refused = Signal()
+
+# Sent by the login throttle when failures against one account (``username``) or from
+# one address (``address``) reach LOGIN_ALERT_FAILURES within ``window``: ``count``.
+login_failures_sustained = Signal()

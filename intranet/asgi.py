@@ -15,9 +15,9 @@ except ConfigurationError as error:
     sys.exit(f"Configuration error: {error}")
 
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.conf import settings
 
+from intranet.core.origins import SameOriginValidator
 from intranet.notifications.sessions import SocketAuthStack
 from intranet.routing import websocket_urlpatterns
 
@@ -30,7 +30,7 @@ if settings.SERVE_STATIC:
 application = ProtocolTypeRouter(
     {
         "http": http_application,
-        "websocket": AllowedHostsOriginValidator(
+        "websocket": SameOriginValidator(
             SocketAuthStack(URLRouter(websocket_urlpatterns))
         ),
     }

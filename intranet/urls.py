@@ -43,6 +43,7 @@ urlpatterns = [
     path("proposals/", wagtail_serve, {"path": "proposals/"}, name="proposals"),
     path("django-admin/login/", core_views.login_redirect),
     path("cms/login/", core_views.login_redirect),
+    path("cms/account/", core_views.cms_account),
     path("_util/login/", core_views.login_redirect),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),

@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.text import SingleLineField
+
 from . import recurrence, slots
 from .models import SpacesProfile
 
@@ -115,7 +117,7 @@ class DeskBookingForm(BookingForm):
 class RoomBookingForm(BookingForm):
     start = forms.TimeField(label=_("開始"), widget=forms.Select)
     end = forms.TimeField(label=_("終了"), widget=forms.Select)
-    title = forms.CharField(label=_("件名"), max_length=100, required=False)
+    title = SingleLineField(label=_("件名"), max_length=100, required=False)
     field_order = [
         "day",
         "start",

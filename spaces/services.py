@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from directory.roles import FACILITY_MANAGERS, has_role
+from intranet.core.text import single_line
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
@@ -104,7 +105,7 @@ def book(
         booked_by=by,
         starts_at=starts_at,
         ends_at=ends_at,
-        title=title.strip(),
+        title=single_line(title),
         status=_initial_status(resource, by),
         created_at=now,
     )
@@ -186,7 +187,7 @@ def book_series(
         first_starts_at=starts_at,
         duration_minutes=int(duration.total_seconds() // 60),
         until=until,
-        title=title.strip(),
+        title=single_line(title),
         created_at=now,
     )
     status = _initial_status(resource, by)

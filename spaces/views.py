@@ -658,9 +658,8 @@ def approval(request, pk):
         ),
         pk=pk,
     )
-    if not services.can_decide(
-        request.user, booking.resource
-    ) and not services.can_manage_booking(request.user, booking):
+    decider = services.can_decide(request.user, booking.resource)
+    if not decider and not services.can_manage_booking(request.user, booking):
         raise Http404
     if request.method == "POST":
         decision = request.POST.get("decision")
@@ -681,7 +680,9 @@ def approval(request, pk):
                 _("不承認にしました。"),
             )
         return redirect("spaces:approval", pk=booking.pk)
-    competing = list(
+    # Who else asked for the slot is the approver's business only (their seat-privacy
+    # choice aside, a requester has no need to know).
+    competing = decider and list(
         Booking.objects.filter(
             resource=booking.resource,
             status=Booking.Status.PENDING,
@@ -702,10 +703,9 @@ def approval(request, pk):
             "when": slots.describe(
                 booking.resource, booking.starts_at, booking.ends_at
             ),
-            "competing": competing,
+            "competing": competing or [],
             "occurrences": occurrences,
-            "can_decide": services.can_decide(request.user, booking.resource)
-            and booking.status == Booking.Status.PENDING,
+            "can_decide": decider and booking.status == Booking.Status.PENDING,
             "decline_form": DeclineForm(),
         },
     )

@@ -13,14 +13,22 @@ decides visibility. A document is visible to:
 Drafts are visible to the applicant and filer only. Administrators of the approval
 system (APPROVAL_ADMINS) manage stuck steps from a list of metadata; they do not read
 documents they are not otherwise entitled to.
+
+The one gate for *knowing of* a document — that it exists and its title — is
+``may_know_of`` / ``knowing_among`` / ``title_for``: every notification, e-mail,
+reminder, escalation, socket push, search hit, admin screen and export asks it. Where
+someone must be told about a document she may not know of (an administrator about a
+blocked 秘 step), the text names it ``withheld_title()`` 「（秘）文書」 and no more.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from directory import roles
 
@@ -73,6 +81,55 @@ def visible_documents_for(user, day: datetime.date | None = None) -> QuerySet[Do
 def can_view_document(user, document: Document | int) -> bool:
     pk = document if isinstance(document, int) else document.pk
     return visible_documents_for(user).filter(pk=pk).exists()
+
+
+def may_know_of(user, document: Document) -> bool:
+    """May ``user`` learn that ``document`` exists, and its title?
+
+    Those who may see it; and the approval administrators for a submitted document
+    that is not 秘 (their stuck-steps list names it). A 秘 document's existence and
+    title are as confidential as its body.
+    """
+    if can_view_document(user, document):
+        return True
+    return (
+        not document.confidential
+        and document.state != Document.State.DRAFT
+        and getattr(user, "is_active", False)
+        and is_approval_admin(user)
+    )
+
+
+def knowing_among(users: Iterable, document: Document) -> list:
+    """Those of ``users`` who may know of ``document`` (order kept, None skipped)."""
+    people = [user for user in users if user is not None]
+    if not people:
+        return []
+    allowed = {
+        person.pk
+        for person in {person.pk: person for person in people}.values()
+        if may_know_of(person, document)
+    }
+    return [person for person in people if person.pk in allowed]
+
+
+def withheld_title() -> str:
+    """What a document is called to someone who may not know of it."""
+    return _("（秘）文書")
+
+
+def document_title(document: Document) -> str:
+    """The title as shown to those who may know of it (marked when 秘)."""
+    if document.confidential:
+        return _("（秘）%(title)s") % {"title": document.title}
+    return document.title
+
+
+def title_for(user, document: Document) -> str:
+    """The title ``user`` may be shown: the real one, or ``withheld_title()``."""
+    if may_know_of(user, document):
+        return document_title(document)
+    return withheld_title()
 
 
 def can_edit_document(user, document: Document) -> bool:

@@ -8,13 +8,14 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("電子決裁")
 
     def ready(self):
-        from intranet.notifications import topics
+        from intranet.notifications import gates, topics
 
-        from .access import can_view_document
+        from .access import can_view_document, knowing_among
         from .permissions import grant_admin_permissions
 
         def may_follow(user, key: str) -> bool:
             return key.isdigit() and can_view_document(user, int(key))
 
         topics.register("document", may_follow)
+        gates.register("workflows.Document", knowing_among)
         post_migrate.connect(grant_admin_permissions, sender=self)

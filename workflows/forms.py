@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from directory.models import Membership, OrgUnit, Person
 from directory.text import normalize
 from intranet.core.dates import parse_fiscal_year
+from intranet.core.text import SingleLineField
 
 from .attachments import ACCEPT
 from .models import Delegation, Document, DocumentType, Retention
@@ -53,7 +54,7 @@ class PersonField(forms.CharField):
 
 
 class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("件名"), max_length=200)
+    title = SingleLineField(label=_("件名"), max_length=200)
     document_type = forms.ModelChoiceField(
         label=_("文書分類"), queryset=DocumentType.objects.none(), empty_label=None
     )

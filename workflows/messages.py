@@ -1,7 +1,10 @@
 """What the approval engine tells people, through the notification service only.
 
 ``notify`` stores rows now and pushes them after the commit, so calling these inside
-a service's transaction is safe: a rolled-back action notifies nobody.
+a service's transaction is safe: a rolled-back action notifies nobody. Every message
+names its document (``about``) so that the document gate (``access.knowing_among``)
+decides who hears of it: a 代理承認 proxy is not told of a 秘 document she may not
+read, and whoever must be told without reading it reads 「（秘）文書」 only.
 """
 
 from __future__ import annotations
@@ -16,14 +19,21 @@ from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify, publish
 
 from . import signals
+from .access import document_title, withheld_title
 from .models import Delegation, Document, RouteStep
 
 
 def _title(document: Document) -> str:
-    return (
-        _("（秘）%(title)s") % {"title": document.title}
-        if document.confidential
-        else document.title
+    return document_title(document)
+
+
+def _notify(document: Document, **kwargs) -> None:
+    """``notify`` about ``document``, through its gate, marked 秘 where it is."""
+    notify(
+        about=document,
+        confidential=document.confidential,
+        group_key=_group_key(document),
+        **kwargs,
     )
 
 
@@ -66,76 +76,77 @@ def task_assigned(step: RouteStep) -> None:
     recipients = [step.assignee]
     if step.kind in RouteStep.MAIN_KINDS:
         recipients += proxies_of([step.assignee_id])
-    notify(
+    _notify(
+        document,
         recipients=recipients,
         kind=kind,
         subject=subject % {"title": _title(document)},
         body=body,
         url=document.get_absolute_url(),
-        group_key=_group_key(document),
     )
 
 
 def route_blocked(step: RouteStep, error) -> None:
+    """Tell the approval administrators; those who may not read the document are
+    told 「（秘）文書」 and its id, nothing of its title."""
     admins = Person.objects.filter(
         groups__name=roles.APPROVAL_ADMINS, is_active=True
     ).distinct()
-    notify(
+    subject = _("在任者がいないため決裁ルートが止まっています: %(step)s") % {
+        "step": step.label
+    }
+    body = _(
+        "文書ID %(id)s「%(title)s」の「%(step)s」（%(unit)s）に在任者がいません。"
+        "担当者を指定するか、職員名簿を確認してください。"
+    )
+    facts = {"id": step.document_id, "step": step.label, "unit": step.unit}
+    _notify(
+        step.document,
         recipients=admins,
         kind=Kind.ROUTE_BLOCKED,
-        subject=_("在任者がいないため決裁ルートが止まっています: %(step)s")
-        % {"step": step.label},
-        body=_(
-            "文書ID %(id)s「%(title)s」の「%(step)s」（%(unit)s）に在任者がいません。"
-            "担当者を指定するか、職員名簿を確認してください。"
-        )
-        % {
-            "id": step.document_id,
-            "title": _title(step.document),
-            "step": step.label,
-            "unit": step.unit,
-        },
+        subject=subject,
+        body=body % {**facts, "title": _title(step.document)},
+        withheld=(subject, body % {**facts, "title": withheld_title()}),
         url="/approvals/admin/",
-        group_key=_group_key(step.document),
     )
 
 
 def returned(document: Document, *, to: list[Person], by: Person, comment: str) -> None:
     signals.document_returned.send(sender=Document, document=document, comment=comment)
-    notify(
+    _notify(
+        document,
         recipients=to,
         kind=Kind.DOCUMENT_RETURNED,
         subject=_("差戻し: %(title)s") % {"title": _title(document)},
         body=comment,
         url=document.get_absolute_url(),
         actor=by,
-        group_key=_group_key(document),
     )
 
 
 def decided(document: Document, *, by: Person, recipients: list[Person]) -> None:
     signals.document_decided.send(sender=Document, document=document, by=by)
-    notify(
+    _notify(
+        document,
         recipients=recipients,
         kind=Kind.DOCUMENT_DECIDED,
         subject=_("決裁されました: %(title)s（%(number)s）")
         % {"title": _title(document), "number": document.number_label},
         url=document.get_absolute_url(),
         actor=by,
-        group_key=_group_key(document),
     )
 
 
 def rejected(document: Document, *, by: Person, comment: str, recipients) -> None:
     signals.document_rejected.send(sender=Document, document=document, comment=comment)
-    notify(
+    _notify(
+        document,
         recipients=recipients,
         kind=Kind.DOCUMENT_REJECTED,
         subject=_("却下されました: %(title)s") % {"title": _title(document)},
         body=comment,
         url=document.get_absolute_url(),
         actor=by,
-        group_key=_group_key(document),
     )
 
 
@@ -148,24 +159,24 @@ def withdrawn(document: Document, *, by: Person, recipients, pulled_back=False) 
         if pulled_back
         else _("取り下げられました: %(title)s")
     )
-    notify(
+    _notify(
+        document,
         recipients=recipients,
         kind=Kind.DOCUMENT_WITHDRAWN,
         subject=subject % {"title": _title(document)},
         url=document.get_absolute_url(),
         actor=by,
-        group_key=_group_key(document),
     )
 
 
 def reminder(step: RouteStep) -> None:
-    notify(
+    _notify(
+        step.document,
         recipients=[step.assignee, *proxies_of([step.assignee_id])],
         kind=Kind.TASK_REMINDER,
         subject=_("処理期限が近づいています（%(due)s）: %(title)s")
         % {"due": _due(step), "title": _title(step.document)},
         url=step.document.get_absolute_url(),
-        group_key=_group_key(step.document),
     )
 
 
@@ -174,25 +185,51 @@ def overdue(step: RouteStep, *, superior: Person | None) -> None:
         "due": _due(step),
         "title": _title(step.document),
     }
-    notify(
+    _notify(
+        step.document,
         recipients=[step.assignee, *proxies_of([step.assignee_id])],
         kind=Kind.TASK_OVERDUE,
         subject=subject,
         url=step.document.get_absolute_url(),
-        group_key=_group_key(step.document),
     )
     if superior is not None:
-        notify(
+        # The superior must hear of it, but may not be allowed to see the document:
+        # no title here.
+        escalation = _(
+            "処理期限を過ぎた案件があります: %(who)s「%(step)s」（文書ID %(id)s）"
+        ) % {"who": step.assignee, "step": step.label, "id": step.document_id}
+        _notify(
+            step.document,
             recipients=[superior],
             kind=Kind.TASK_OVERDUE,
-            # The superior may not be allowed to see the document: no title here.
-            subject=_(
-                "処理期限を過ぎた案件があります: %(who)s「%(step)s」（文書ID %(id)s）"
-            )
-            % {"who": step.assignee, "step": step.label, "id": step.document_id},
+            subject=escalation,
+            withheld=(escalation, ""),
             url="/approvals/",
-            group_key=_group_key(step.document),
         )
+
+
+def reassigned(
+    step: RouteStep, *, former: Person | None, by: Person, reason: str
+) -> None:
+    """Tell the applicant and the former holder that an administrator gave the
+    step to someone else (the new holder hears through ``task_assigned``)."""
+    document = step.document
+    subject = _("処理者が変更されました: %(title)s")
+    body = _("段階: %(step)s　新しい処理者: %(person)s　理由: %(reason)s") % {
+        "step": step.label,
+        "person": step.assignee,
+        "reason": reason,
+    }
+    _notify(
+        document,
+        recipients=[document.applicant, document.filer, former],
+        kind=Kind.TASK_REASSIGNED,
+        subject=subject % {"title": _title(document)},
+        body=body,
+        withheld=(subject % {"title": withheld_title()}, ""),
+        url=document.get_absolute_url(),
+        actor=by,
+    )
 
 
 def submitted(document: Document, *, resubmission: bool) -> None:

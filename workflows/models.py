@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from directory.models import OrgUnit, Post
 from intranet.core.dates import fiscal_year_label
+from intranet.core.text import single_line
 
 from .records.lifecycle import RetainedRecord
 
@@ -424,6 +425,11 @@ class Document(RetainedRecord):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # A CR/LF in a title would break every e-mail, PDF line and CSV row about it.
+        self.title = single_line(self.title)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("workflows:document", args=[self.pk])
 
@@ -600,6 +606,14 @@ class StepQuerySet(models.QuerySet):
 
     def waiting_for(self, person_ids):
         return self.filter(status=RouteStep.Status.ACTIVE, assignee_id__in=person_ids)
+
+    def stuck(self, day: datetime.date):
+        """Steps an administrator may act on: blocked (vacant) or overdue on ``day``,
+        of a document in progress. The stuck-steps list and its actions share it."""
+        return self.filter(document__state=Document.State.IN_PROGRESS).filter(
+            Q(status=RouteStep.Status.BLOCKED)
+            | Q(status=RouteStep.Status.ACTIVE, due_date__lt=day)
+        )
 
 
 class RouteStep(models.Model):

@@ -36,12 +36,19 @@ RED = colors.HexColor("#c8102e")
 FONT = "IntranetJapanese"
 
 
+def embeddable_font() -> bool:
+    """Is the configured TrueType font there to be embedded? Without it the PDF names
+    a font the reader must have (a viewer without Adobe-Japan1 data shows nothing)."""
+    path = settings.APPROVALS["PDF_FONT"]
+    return bool(path) and Path(path).is_file()
+
+
 @lru_cache(maxsize=1)
 def font_name() -> str:
     """Register the configured TrueType font once; fall back to a CID font (not
     embedded, viewers substitute) with a warning when the file is missing."""
     path = settings.APPROVALS["PDF_FONT"]
-    if path and Path(path).is_file():
+    if embeddable_font():
         pdfmetrics.registerFont(TTFont(FONT, path))
         return FONT
     logger.warning(
@@ -182,7 +189,7 @@ def _box_table(boxes: list[Box], styles, width: float) -> Table:
     size = 20 * mm
     columns = max(len(boxes), 1)
     column_width = min(width / columns, 26 * mm)
-    header = [Paragraph(box.header, styles["small"]) for box in boxes]
+    header = [Paragraph(_escape(box.header), styles["small"]) for box in boxes]
     seals = [
         _seal_drawing(box.seal, size, note=box.note, review=box.review_seal)
         for box in boxes
@@ -237,7 +244,10 @@ def render(document: Document) -> bytes:
     width = page.width
     story = [
         Paragraph(
-            f"{document.number_label}　{wareki(timezone.localtime(document.decided_at).date())}",
+            _escape(
+                f"{document.number_label}　"
+                f"{wareki(timezone.localtime(document.decided_at).date())}"
+            ),
             styles["right"],
         ),
         Spacer(1, 3 * mm),

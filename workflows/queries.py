@@ -214,11 +214,7 @@ def stuck_steps(*, day: datetime.date | None = None):
     """For administrators: blocked (vacant) steps and overdue steps, oldest first."""
     day = day or timezone.localdate()
     return (
-        RouteStep.objects.filter(document__state=Document.State.IN_PROGRESS)
-        .filter(
-            Q(status=RouteStep.Status.BLOCKED)
-            | Q(status=RouteStep.Status.ACTIVE, due_date__lt=day)
-        )
+        RouteStep.objects.stuck(day)
         .select_related("document", "document__applicant", "assignee", "unit", "post")
         .order_by("status", "due_date", "reached_at")
     )

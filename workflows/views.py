@@ -455,6 +455,8 @@ def document_page(request, pk):
             "attachments": attachments,
             "editable": editable,
             "attachment_form": AttachmentForm() if editable else None,
+            "pdf_font_missing": document.state == Document.State.DECIDED
+            and not pdf.embeddable_font(),
             "next_document": queries.next_waiting_document(
                 request.user, after=document.pk
             )
@@ -543,6 +545,9 @@ def bulk_approve(request):
     ids = [int(value) for value in request.POST.getlist("steps") if value.isdigit()][
         :100
     ]
+    if not ids:
+        messages.error(request, _("まとめて承認する文書を選んでください。"))
+        return redirect("workflows:inbox")
     allowed = {
         item.step.pk: item
         for item in queries.waiting_steps(request.user)

@@ -3,7 +3,8 @@
 The backend returns the matching *active* person, or None. Why it said no is left on
 the request (``request.login_problem``) so the login form can say it clearly: the
 server could not be reached, the account is disabled, or the person has not been synced
-yet. A wrong password says nothing more than Django's usual message.
+yet. A wrong password says nothing more than Django's usual message: whether an account
+is disabled is told only after a successful bind, to someone who knows its password.
 """
 
 from __future__ import annotations
@@ -50,12 +51,6 @@ class LdapBackend(BaseBackend):
                 service.unbind()
         if entry is None:
             return None
-        flags = (
-            entry.first((attrs.disabled_flags.lower(),)) if attrs.disabled_flags else ""
-        )
-        if flags and int(flags) & 2:
-            _note(request, DISABLED)
-            return None
         try:
             personal = connect(config, entry.dn, password)
             bound = personal.bind()
@@ -65,6 +60,13 @@ class LdapBackend(BaseBackend):
             _note(request, UNREACHABLE)
             return None
         if not bound:
+            return None
+        # Only someone who knows the password learns that the account is disabled.
+        flags = (
+            entry.first((attrs.disabled_flags.lower(),)) if attrs.disabled_flags else ""
+        )
+        if flags and int(flags) & 2:
+            _note(request, DISABLED)
             return None
         person = Person.objects.filter(external_id=identity(entry, attrs)).first()
         if person is None:

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..managed import directory_writes
 from ..models import (
     SEARCH_INPUTS,
     Membership,
@@ -247,7 +248,7 @@ def _run_sync(
         check_safety(plan, read, config=config, force=force)
         if dry_run:
             return SyncResult(True, _("ドライラン：何も変更していません。"), plan=plan)
-        with transaction.atomic():
+        with transaction.atomic(), directory_writes():
             apply_plan(plan, effective_date=effective_date, progress=progress)
     except SyncAborted as error:
         if run is not None:

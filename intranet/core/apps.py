@@ -9,5 +9,7 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import audit
+        from .logformat import redact_access_logs
 
         audit.connect()
+        redact_access_logs()

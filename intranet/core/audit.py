@@ -151,9 +151,24 @@ def _on_group_deleting(sender, instance, **kwargs) -> None:
     )
 
 
+def _on_managed_change_refused(sender, instance, changes, **kwargs) -> None:
+    """A directory-managed field (name, e-mail, unit, post) changed outside the sync."""
+    record(
+        action="directory.change_refused",
+        target=instance,
+        details={
+            name: [str(value) for value in pair] for name, pair in changes.items()
+        },
+    )
+
+
 def connect() -> None:
     """Attach the listeners (called from CoreConfig.ready)."""
-    from directory.signals import accounts_synced, group_memberships_synced
+    from directory.signals import (
+        accounts_synced,
+        group_memberships_synced,
+        managed_change_refused,
+    )
 
     person = get_user_model()
     group_memberships_synced.connect(
@@ -161,6 +176,11 @@ def connect() -> None:
     )
     accounts_synced.connect(
         _on_synced_accounts, weak=False, dispatch_uid="audit-directory-sync-accounts"
+    )
+    managed_change_refused.connect(
+        _on_managed_change_refused,
+        weak=False,
+        dispatch_uid="audit-directory-managed-refused",
     )
     m2m_changed.connect(
         lambda **kw: _on_m2m(**kw, relation="groups"),

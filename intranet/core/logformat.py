@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 
 
 class JsonFormatter(logging.Formatter):
@@ -32,3 +33,38 @@ class LineFormatter(logging.Formatter):
         if fields:
             line += " " + " ".join(f"{key}={value}" for key, value in fields.items())
         return line
+
+
+# URL segments that are secrets: a calendar feed, a desk's check-in code, a room display.
+# Anyone who reads the access log could otherwise use them.
+_TOKEN_IN_PATH = re.compile(r"(/(?:check-in|calendar|display)/)[^/\s?\"']+")
+
+
+def redact_tokens(text: str) -> str:
+    return _TOKEN_IN_PATH.sub(r"\1[redacted]", text)
+
+
+class RedactTokens(logging.Filter):
+    """Take the secret tokens out of request paths in access logs (uvicorn, daphne,
+    the development server, django.request)."""
+
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact_tokens(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                redact_tokens(arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
+
+
+ACCESS_LOGGERS = ("uvicorn.access", "daphne.server", "django.server", "django.request")
+
+
+def redact_access_logs() -> None:
+    """Attach :class:`RedactTokens` to every logger that writes request paths."""
+    for name in ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

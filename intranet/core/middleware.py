@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 from intranet.core import dates
 
@@ -42,3 +43,21 @@ class DateStyleMiddleware:
             return self.get_response(request)
         finally:
             dates.reset_style(token)
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every response to a signed-in person.
+
+    Many desks are shared PCs: after one person logs out, the next must not bring her
+    pages back from the browser's cache or history (documents, notifications, names).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

@@ -8,6 +8,8 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+from wagtail.admin.auth import require_admin_access
+from wagtail.admin.views.account import AccountView, NameEmailSettingsPanel
 
 from directory.forms import LoginForm
 
@@ -27,6 +29,21 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+class CmsAccountView(AccountView):
+    """Wagtail's account page without the name and e-mail panel: they come from the
+    directory (directory/managed.py), not from what a CMS user types."""
+
+    def get_panels(self):
+        return [
+            panel
+            for panel in super().get_panels()
+            if not isinstance(panel, NameEmailSettingsPanel)
+        ]
+
+
+cms_account = require_admin_access(CmsAccountView.as_view())
 
 
 @login_not_required

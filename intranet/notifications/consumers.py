@@ -7,6 +7,11 @@ Anonymous sockets are refused before the handshake (close code 4401; the browser
 a failed connection and asks /notifications/count/ whether it is still logged in).
 When the channel layer is down the socket is closed with 1013 ("try again later") and
 the browser reconnects with backoff.
+
+A socket lives no longer than its session: logging out closes the person's sockets at
+once (a "socket.control" message to ``topics.session_group``), and every socket checks
+its session again every ``SOCKET_RECHECK_SECONDS`` (session expiry, password change,
+deactivation), closing with 4401 when it no longer holds.
 """
 
 from __future__ import annotations
@@ -19,9 +24,11 @@ from contextlib import suppress
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from . import fanout, live, topics
 from .services import unread_count
+from .sessions import still_signed_in
 
 logger = logging.getLogger(__name__)
 
@@ -76,6 +83,34 @@ class _LiveSocket(AsyncJsonWebsocketConsumer):
         self.following: set[str] = set()
         self._outbox: deque[str] = deque()
         self._writing = False
+        session = self.scope.get("session")
+        self.session_key = getattr(session, "session_key", None)
+        self._watch = asyncio.get_running_loop().create_task(self._recheck())
+
+    async def _watch_session(self) -> bool:
+        """Follow the person's control group (close at logout)."""
+        return await self._follow(topics.session_group(self.scope["user"].pk))
+
+    async def _recheck(self) -> None:
+        """Close the socket once its session no longer holds (checked periodically)."""
+        interval = float(getattr(settings, "SOCKET_RECHECK_SECONDS", 45))
+        user_id = self.scope["user"].pk
+        check = database_sync_to_async(still_signed_in)
+        while True:
+            await asyncio.sleep(interval)
+            with suppress(Exception):  # a database hiccup: look again next time
+                if not await check(user_id, self.session_key):
+                    await self.close(code=UNAUTHENTICATED)
+                    return
+
+    def control(self, message: dict) -> None:
+        """A control message for the person's sockets: "close" ends this one when it
+        names no session or this socket's."""
+        if message.get("action") != "close":
+            return
+        if message.get("session") in (None, "", self.session_key):
+            self._watch.cancel()
+            asyncio.get_running_loop().create_task(self.close(code=UNAUTHENTICATED))
 
     async def _follow(self, group: str) -> bool:
         """Join ``group`` through the hub; False when the channel layer is down."""
@@ -107,6 +142,9 @@ class _LiveSocket(AsyncJsonWebsocketConsumer):
             await self.hub.unfollow(group, self)
 
     async def disconnect(self, code):
+        watch = getattr(self, "_watch", None)
+        if watch is not None:
+            watch.cancel()
         for group in tuple(getattr(self, "following", ())):
             await self._unfollow(group)
 
@@ -179,7 +217,10 @@ class NotificationConsumer(_LiveSocket):
             return
         self._start()
         user = self.scope["user"]
-        if not await self._follow(topics.user_group(user.pk)):
+        if not (
+            await self._follow(topics.user_group(user.pk))
+            and await self._watch_session()
+        ):
             await self.accept()
             await self.close(code=TRY_AGAIN_LATER)
             return
@@ -203,6 +244,10 @@ class TopicConsumer(_LiveSocket):
         if await self._refuse_anonymous():
             return
         self._start()
+        if not await self._watch_session():
+            await self.accept()
+            await self.close(code=TRY_AGAIN_LATER)
+            return
         await self.accept()
 
     async def receive_json(self, content, **kwargs):

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from intranet.core import dates
 from intranet.core.links import absolute_url
+from intranet.core.text import single_line
 
 from . import preferences
 from .models import EmailDelivery, EmailMode, Notification
@@ -387,15 +388,23 @@ def _release(delivery: EmailDelivery, *, due, error: str = "", **fields) -> None
 # The message
 
 
+def mail_subject(note: Notification) -> str:
+    """A notification's subject as an e-mail may carry it: a 秘 matter's subject
+    stays on the intranet's pages (the mail says only what kind of notice it is)."""
+    if note.confidential:
+        return _("（秘）%(kind)sのお知らせ") % {"kind": note.kind_label}
+    return note.subject
+
+
 def _items(notes: list[Notification], *, digest: bool) -> list[dict]:
     items = []
     for note in notes[:MAX_ITEMS]:
-        body = note.body.strip()
+        body = "" if note.confidential else note.body.strip()
         if digest and len(body) > DIGEST_BODY_CHARS:
             body = body[:DIGEST_BODY_CHARS].rstrip() + "…"
         items.append(
             {
-                "subject": note.subject,
+                "subject": mail_subject(note),
                 "kind": str(note.kind_label),
                 "when": dates.format_datetime(note.created_at, year=False),
                 "actor": note.actor.get_full_name() if note.actor_id else "",
@@ -427,7 +436,7 @@ def compose(
                 "count": count
             }
         else:
-            subject = notes[0].subject
+            subject = mail_subject(notes[0])
             if count > 1:
                 subject = _("%(subject)s（ほか%(more)d件）") % {
                     "subject": subject,
@@ -453,7 +462,8 @@ def compose(
         html = render_to_string("notifications/email/message.html", context)
         prefix = getattr(settings, "EMAIL_SUBJECT_PREFIX", "")
     message = EmailMultiAlternatives(
-        subject=f"{prefix}{subject}",
+        # Never a line break in a header, whatever a subject was given.
+        subject=single_line(f"{prefix}{subject}"),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[person.email],

@@ -8,7 +8,8 @@ written to every local socket that follows the group. A broadcast to the thousan
 people watching a floor plan costs one frame write per socket, little more.
 
 Messages keep Channels' shape ({"type": "topic.event", …}); :func:`render` in
-consumers.py decides what the browser receives.
+consumers.py decides what the browser receives. A "socket.control" message (e.g. close
+at logout) is handed to each follower's ``control(message)`` instead.
 """
 
 from __future__ import annotations
@@ -73,6 +74,10 @@ class Hub:
         members = self.followers.get(group)
         if not members:
             return 0
+        if message.get("type") == "socket.control":
+            for socket in tuple(members):
+                socket.control(message)
+            return len(members)
         text = self.render(message)
         if text is None:
             return 0

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.text import SingleLineField
+
 from .models import EmailMode
 from .preferences import DESCRIPTIONS, EmailPreferences, grouped_kinds
 
@@ -151,7 +153,7 @@ def intranet_path(value: str) -> str:
 
 class UnitNoticeForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("宛先の所属"), coerce=int)
-    subject = forms.CharField(label=_("件名"), max_length=100)
+    subject = SingleLineField(label=_("件名"), max_length=100)
     body = forms.CharField(
         label=_("本文"),
         required=False,

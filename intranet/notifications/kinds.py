@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     POST_REVIEW = "post_review", _("後閲依頼")
     CIRCULATION = "circulation", _("供覧・回覧")
     ROUTE_BLOCKED = "route_blocked", _("決裁ルートの停止（在任者なし）")
+    TASK_REASSIGNED = "task_reassigned", _("処理者の変更")
     # 文書管理 (workflows.records)
     INCOMING_ASSIGNED = "incoming_assigned", _("収受文書の担当")
     RECORDS_CIRCULAR = "records_circular", _("回覧")
@@ -39,6 +40,46 @@ class Kind(models.TextChoices):
     PAGE_REVIEW_CANCELLED = "page_review_cancelled", _("公開申請の取りやめ")
     # Operations
     DIRECTORY_SYNC_FAILED = "directory_sync_failed", _("名簿同期の失敗")
+    LOGIN_FAILURES = "login_failures", _("ログイン失敗の多発")
     SYSTEM = "system", _("システムからのお知らせ")
     # Notices (所属内の連絡)
     UNIT_NOTICE = "unit_notice", _("所属からの連絡")
+
+
+DOCUMENT = "workflows.Document"
+
+# What each kind is about, for the gate that decides who may learn of it
+# (``gates``): every kind must be listed. A kind about a document is sent only through
+# the document gate (``workflows.access.knowing_among``), so a 秘 title reaches only
+# those who may read the document.
+ABOUT: dict[Kind, str | None] = {
+    Kind.TASK_ASSIGNED: DOCUMENT,
+    Kind.DOCUMENT_RETURNED: DOCUMENT,
+    Kind.DOCUMENT_DECIDED: DOCUMENT,
+    Kind.DOCUMENT_REJECTED: DOCUMENT,
+    Kind.DOCUMENT_WITHDRAWN: DOCUMENT,
+    Kind.TASK_OVERDUE: DOCUMENT,
+    Kind.TASK_REMINDER: DOCUMENT,
+    Kind.POST_REVIEW: DOCUMENT,
+    Kind.CIRCULATION: DOCUMENT,
+    Kind.ROUTE_BLOCKED: DOCUMENT,
+    Kind.TASK_REASSIGNED: DOCUMENT,
+    Kind.BOOKING_CONFIRMED: None,
+    Kind.BOOKING_CANCELLED: None,
+    Kind.BOOKING_RELEASED: None,
+    Kind.BOOKING_APPROVAL_REQUESTED: None,
+    Kind.BOOKING_DECLINED: None,
+    Kind.PROPOSAL_PUBLISHED: None,
+    Kind.PROPOSAL_COMMENTED: None,
+    Kind.PROPOSAL_COMMENT_REPORTED: None,
+    Kind.PROPOSAL_SUPPORTED: None,
+    Kind.PROPOSAL_STATUS_CHANGED: None,
+    Kind.PAGE_REVIEW: None,
+    Kind.PAGE_CHANGES_REQUESTED: None,
+    Kind.PAGE_APPROVED: None,
+    Kind.PAGE_REVIEW_CANCELLED: None,
+    Kind.DIRECTORY_SYNC_FAILED: None,
+    Kind.LOGIN_FAILURES: None,
+    Kind.SYSTEM: None,
+    Kind.UNIT_NOTICE: None,
+}

@@ -18,7 +18,9 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import emails, live, notices, push, topics
+from intranet.core.text import single_line
+
+from . import emails, gates, live, notices, push, topics
 from .kinds import Kind
 from .models import (
     EmailMode,
@@ -46,6 +48,8 @@ def notify(
     email: bool = True,
     confidential: bool = False,
     merge_unread: bool = False,
+    about=None,
+    withheld: tuple[str, str] | None = None,
 ) -> list[Notification]:
     """Store one notification per distinct active recipient and push it after commit.
 
@@ -57,34 +61,43 @@ def notify(
     ``merge_unread`` (with a ``group_key``) batches a stream of small events (賛同):
     a recipient who has not yet read the last one of this kind and key finds it
     brought up to date rather than a new one beside it (and no further e-mail).
+
+    A kind about a gated model (``kinds.ABOUT``: documents) needs ``about``, the
+    object: only the recipients its gate lets know of it get ``subject`` and ``body``;
+    the others get ``withheld`` (subject, body) when given, else nothing.
     """
     kind = Kind(kind)
     seen: set[int] = set()
     rows = []
     now = timezone.now()
+    knowing, unknowing = gates.split(kind, recipients, about)
     if merge_unread and group_key:
         seen |= _merge_into_unread(
-            recipients, kind, str(group_key)[:100], subject, body, url, actor, now
+            knowing, kind, str(group_key)[:100], subject, body, url, actor, now
         )
-    for person in recipients:
-        if person is None or person.pk in seen or not person.is_active:
-            continue
-        if actor is not None and person.pk == actor.pk:
-            continue
-        seen.add(person.pk)
-        rows.append(
-            Notification(
-                recipient=person,
-                kind=kind.value,
-                subject=str(subject)[:200],
-                body=str(body),
-                url=str(url)[:500],
-                actor=actor,
-                group_key=str(group_key)[:100],
-                confidential=confidential,
-                created_at=now,
+    texts = [(knowing, subject, body)]
+    if withheld is not None:
+        texts.append((unknowing, *withheld))
+    for people, subject_text, body_text in texts:
+        for person in people:
+            if person.pk in seen or not person.is_active:
+                continue
+            if actor is not None and person.pk == actor.pk:
+                continue
+            seen.add(person.pk)
+            rows.append(
+                Notification(
+                    recipient=person,
+                    kind=kind.value,
+                    subject=single_line(subject_text)[:200],
+                    body=str(body_text),
+                    url=str(url)[:500],
+                    actor=actor,
+                    group_key=str(group_key)[:100],
+                    confidential=confidential,
+                    created_at=now,
+                )
             )
-        )
     if not rows:
         return []
     if email:
@@ -140,6 +153,27 @@ def topic_message(topic: str, event: dict) -> tuple[str, dict]:
         "topic": topic,
         "event": event,
     }
+
+
+def close_sockets(*, person_ids: Iterable[int], session_key: str | None = None):
+    """After commit, close the open sockets of these people (of one session only when
+    ``session_key`` is given): at logout, at deactivation."""
+    messages = []
+    for person_id in person_ids:
+        group = topics.session_group(person_id)
+        messages.append(
+            (
+                group,
+                {
+                    "type": "socket.control",
+                    "group": group,
+                    "action": "close",
+                    "session": session_key or "",
+                },
+            )
+        )
+    if messages:
+        transaction.on_commit(lambda: live.send(messages))
 
 
 def unread_count(user) -> int:
@@ -350,7 +384,7 @@ def send_unit_notice(
     """
     if not notices.can_send_notice(sender, unit):
         raise PermissionDenied(_("この所属に連絡を送る権限がありません。"))
-    subject = subject.strip()
+    subject = single_line(subject)
     if not subject:
         raise ValidationError(_("件名を入力してください。"))
     return notify(

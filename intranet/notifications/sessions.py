@@ -12,10 +12,14 @@ key, backend, session hash) and leaves ``send`` alone.
 from __future__ import annotations
 
 from importlib import import_module
+from types import SimpleNamespace
 
 from channels.auth import AuthMiddleware
 from channels.sessions import CookieMiddleware
 from django.conf import settings
+from django.contrib.auth import get_user
+
+from directory.models import Person
 
 
 class SessionFromCookie:
@@ -34,3 +38,16 @@ class SessionFromCookie:
 def SocketAuthStack(inner):  # named like Channels' AuthMiddlewareStack
     """Cookies → session → ``scope["user"]`` for WebSocket routes."""
     return CookieMiddleware(SessionFromCookie(AuthMiddleware(inner)))
+
+
+def still_signed_in(user_id: int, session_key: str | None) -> bool:
+    """Is the socket's person still signed in through its session?
+
+    False once the session ended (logout, expiry), the password changed (the session's
+    hash no longer matches) or the account was deactivated — Django's own checks.
+    """
+    if session_key is None:
+        return Person.objects.filter(pk=user_id, is_active=True).exists()
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    user = get_user(SimpleNamespace(session=store))
+    return user.is_authenticated and user.pk == user_id and user.is_active

@@ -38,6 +38,11 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def session_group(user_id: int) -> str:
+    """Every socket of the user follows it: control messages (close) only."""
+    return f"session.{user_id}"
+
+
 def can_follow(user, topic: str) -> bool:
     """True when an authenticated, active user may receive updates on ``topic``."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -10,6 +10,7 @@ from wagtail.models import get_page_models
 from directory.models import Membership
 
 from .models import OwnedPageMixin
+from .visibility import viewable_by
 
 
 def owned_page_models() -> list[type]:
@@ -29,7 +30,8 @@ def units_of(person, day: datetime.date) -> set[int]:
 def stale_pages_for(
     user, *, day: datetime.date | None = None, limit: int | None = None
 ):
-    """Live pages owned by the user's units whose review date has passed, oldest first.
+    """Live pages owned by the user's units whose review date has passed, oldest first,
+    without those the user may not view (a page's view restriction holds here too).
 
     One query for the units, then one per page type that records an owner.
     """
@@ -40,7 +42,7 @@ def stale_pages_for(
     pages = []
     for model in owned_page_models():
         query = (
-            model.objects.live()
+            viewable_by(model.objects.live(), user)
             .filter(review_date__lt=day, owner_unit_id__in=units)
             .select_related("owner_unit")
             # What the list shows and links to: narrow rows are quicker to build.

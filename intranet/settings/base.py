@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "intranet.core.middleware.NoStoreMiddleware",
     "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -157,7 +158,15 @@ AUTH_USER_MODEL = "directory.Person"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 # LDAP login first (when LDAP_URIS is set); local accounts keep Django passwords.
 AUTHENTICATION_BACKENDS.insert(0, "directory.ldap.auth.LdapBackend")
-LOGIN_THROTTLE = env.login_throttle()
+# Failed logins: growing delays per (account, address), never a lock (docs/deployment.md).
+_throttle = env.login_throttle()
+LOGIN_FREE_FAILURES = _throttle["LOGIN_FREE_FAILURES"]
+LOGIN_DELAY_SECONDS = _throttle["LOGIN_DELAY_SECONDS"]
+LOGIN_MAX_DELAY_SECONDS = _throttle["LOGIN_MAX_DELAY_SECONDS"]
+LOGIN_ALERT_FAILURES = _throttle["LOGIN_ALERT_FAILURES"]
+TRUSTED_PROXIES = env.trusted_proxies()
+# Live sockets re-check their session this often (logout closes them at once).
+SOCKET_RECHECK_SECONDS = env.integer("SOCKET_RECHECK_SECONDS", 45, minimum=5)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
@@ -165,6 +174,9 @@ WAGTAILADMIN_LOGIN_URL = "login"
 # Staff passwords belong to the directory (LDAP/AD); local accounts are reset by admins.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+# Names and e-mail addresses belong to the directory (directory/managed.py): the CMS
+# account page offers neither (see intranet.core.views.CmsAccountView).
+WAGTAIL_EMAIL_MANAGEMENT_ENABLED = False
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"

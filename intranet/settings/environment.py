@@ -66,6 +66,14 @@ def integer(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def not_below(name: str, value: int, floor_name: str, floor: int) -> None:
+    """A maximum (``name``) below its minimum (``floor_name``) stops start-up."""
+    if value < floor:
+        raise ConfigurationError(
+            f"{name}={value} must be at least {floor_name}={floor}."
+        )
+
+
 def listing(name: str, default: list[str] | None = None) -> list[str]:
     value = text(name)
     if value is None:
@@ -179,11 +187,7 @@ def _pool() -> dict:
     """
     minimum = integer("DATABASE_POOL_MIN_SIZE", 2, minimum=0)
     maximum = integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1)
-    if maximum < minimum:
-        raise ConfigurationError(
-            f"DATABASE_POOL_MAX_SIZE={maximum} must be at least "
-            f"DATABASE_POOL_MIN_SIZE={minimum}."
-        )
+    not_below("DATABASE_POOL_MAX_SIZE", maximum, "DATABASE_POOL_MIN_SIZE", minimum)
     return {
         "min_size": minimum,
         "max_size": maximum,
@@ -278,13 +282,52 @@ def ldap() -> dict:
     }
 
 
+RETIRED = {
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": "LOGIN_FREE_FAILURES and LOGIN_DELAY_SECONDS",
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": "LOGIN_FREE_FAILURES and LOGIN_ALERT_FAILURES",
+    "LOGIN_LOCKOUT_MINUTES": "LOGIN_DELAY_SECONDS and LOGIN_MAX_DELAY_SECONDS",
+}
+
+
+def retired() -> None:
+    """A variable that no longer does anything stops start-up rather than mislead."""
+    for name, instead in RETIRED.items():
+        if text(name) is not None:
+            raise ConfigurationError(
+                f"{name} is no longer used: logins are slowed down per account and "
+                f"address instead of locked; set {instead} (docs/deployment.md)."
+            )
+
+
 def login_throttle() -> dict:
-    """Failed logins allowed per account and per address within the window."""
+    """Growing delays per (account, client address) after failed logins; an alert to
+    administrators on sustained failures (directory/throttle.py)."""
+    retired()
+    free = integer("LOGIN_FREE_FAILURES", 5, minimum=1)
+    delay = integer("LOGIN_DELAY_SECONDS", 2, minimum=1)
+    ceiling = integer("LOGIN_MAX_DELAY_SECONDS", 60, minimum=1)
+    not_below("LOGIN_MAX_DELAY_SECONDS", ceiling, "LOGIN_DELAY_SECONDS", delay)
     return {
-        "PER_ACCOUNT": integer("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, minimum=1),
-        "PER_ADDRESS": integer("LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1),
-        "WINDOW_MINUTES": integer("LOGIN_LOCKOUT_MINUTES", 15, minimum=1),
+        "LOGIN_FREE_FAILURES": free,
+        "LOGIN_DELAY_SECONDS": delay,
+        "LOGIN_MAX_DELAY_SECONDS": ceiling,
+        "LOGIN_ALERT_FAILURES": integer("LOGIN_ALERT_FAILURES", 50, minimum=1),
     }
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+    import ipaddress
+
+    proxies = listing("TRUSTED_PROXIES")
+    for proxy in proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network."
+            ) from None
+    return proxies
 
 
 def approvals() -> dict:

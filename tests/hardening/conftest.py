@@ -103,7 +103,7 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
     )
     [notification] = notification_services.notify(
         recipients=[applicant],
-        kind=Kind.TASK_ASSIGNED,
+        kind=Kind.SYSTEM,
         subject="お知らせ" + text,
         body="本文" + text,
         url="/approvals/",

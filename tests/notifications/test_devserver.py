@@ -76,7 +76,7 @@ def test_devserver_runs_the_worker_and_ctrl_c_stops_both(kakaricho, tmp_path):
         with override_settings(TASKS=database_tasks, NOTIFICATION_EMAIL_DELAY=0):
             services.notify(
                 recipients=[kakaricho],
-                kind=Kind.TASK_ASSIGNED,
+                kind=Kind.SYSTEM,
                 subject="決裁依頼: 開発サーバーで届くか",
             )
         wait_until(

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from directory.managed import directory_writes
 from intranet.notifications import emails, services
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import EmailDelivery, EmailMode, Notification
@@ -31,7 +32,7 @@ DOCUMENT = "document:42"
 
 def assign(person, subject="決裁依頼: 備品購入について", actor=None, **kwargs):
     options = {
-        "kind": Kind.TASK_ASSIGNED,
+        "kind": Kind.SYSTEM,
         "url": "/approvals/42/",
         "group_key": DOCUMENT,
     }
@@ -142,7 +143,7 @@ def test_kinds_turned_off_are_not_emailed_even_if_already_scheduled(
     with commit():
         assign(kakaricho)
     services.update_preferences(
-        person=kakaricho, email_modes={Kind.TASK_ASSIGNED: EmailMode.OFF}
+        person=kakaricho, email_modes={Kind.SYSTEM: EmailMode.OFF}
     )
     with commit():
         assign(kakaricho, "決裁依頼: 別件", group_key="document:7")
@@ -160,8 +161,9 @@ def test_booking_confirmations_are_not_emailed_by_default(kakaricho, outbox, com
 
 
 def test_people_without_an_address_get_no_email(kakaricho, outbox, commit):
-    kakaricho.email = ""
-    kakaricho.save()
+    with directory_writes():
+        kakaricho.email = ""
+        kakaricho.save()
     with commit():
         [note] = assign(kakaricho)
     assert note.email_delivery is None
@@ -220,7 +222,7 @@ def test_digest_kinds_wait_for_the_digest_time_and_arrive_together(
 def test_choosing_the_digest_for_approvals(kakaricho, outbox, commit):
     services.update_preferences(
         person=kakaricho,
-        email_modes={Kind.TASK_ASSIGNED: EmailMode.DIGEST},
+        email_modes={Kind.SYSTEM: EmailMode.DIGEST},
         digest_time=datetime.time(17, 0),
     )
     with commit():
@@ -274,8 +276,8 @@ def test_an_email_planned_inside_quiet_hours_is_due_when_they_end(kakaricho):
         quiet_from=datetime.time(20, 0),
         quiet_until=datetime.time(8, 0),
     )
-    row = Notification(recipient=kakaricho, kind=Kind.TASK_ASSIGNED, subject="x")
-    emails.plan([row], kind=Kind.TASK_ASSIGNED, group_key="", now=local(DAY, 21))
+    row = Notification(recipient=kakaricho, kind=Kind.SYSTEM, subject="x")
+    emails.plan([row], kind=Kind.SYSTEM, group_key="", now=local(DAY, 21))
     assert row.email_delivery.due_at == local(DAY + datetime.timedelta(days=1), 8)
 
 
@@ -440,7 +442,7 @@ def test_the_email_is_japanese_with_plain_text_and_html(
     [message] = outbox
     text = message.body
     assert text.startswith("鈴木 一郎 様\n\n庁内ポータルに新しいお知らせがあります。\n")
-    assert "■ 決裁依頼: 備品購入について\n決裁依頼｜" in text
+    assert "■ 決裁依頼: 備品購入について\nシステムからのお知らせ｜" in text
     assert "｜佐藤 花子\nノートパソコン3台の購入について" in text
     assert "https://intranet.ward.example.jp/approvals/42/" in text
     assert "https://intranet.ward.example.jp/notifications/settings/" in text
@@ -474,7 +476,7 @@ def test_html_part_escapes_what_people_typed(kakaricho, outbox, later, commit):
 
 def test_defaults_send_approvals_immediately(kakaricho):
     prefs = for_person(kakaricho)
-    assert prefs.mode_for(Kind.TASK_ASSIGNED) == EmailMode.IMMEDIATE
+    assert prefs.mode_for(Kind.SYSTEM) == EmailMode.IMMEDIATE
     assert prefs.mode_for(Kind.PROPOSAL_PUBLISHED) == EmailMode.DIGEST
     assert prefs.mode_for("a_kind_added_later") == EmailMode.IMMEDIATE
     assert not prefs.has_quiet_hours

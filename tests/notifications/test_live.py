@@ -59,7 +59,7 @@ async def test_notification_arrives_on_the_recipients_socket(applicant, kakarich
 
     await sync_to_async(services.notify)(
         recipients=[kakaricho],
-        kind=Kind.TASK_ASSIGNED,
+        kind=Kind.SYSTEM,
         subject="決裁依頼: 備品購入について",
         body="ノートパソコン3台の購入について、決裁をお願いします。",
         url="/approvals/1/",
@@ -70,8 +70,8 @@ async def test_notification_arrives_on_the_recipients_socket(applicant, kakarich
     assert message["unread"] == 1
     note = message["notification"]
     assert note["subject"] == "決裁依頼: 備品購入について"
-    assert note["kind"] == "task_assigned"
-    assert note["kind_label"] == "決裁依頼"
+    assert note["kind"] == "system"
+    assert note["kind_label"] == "システムからのお知らせ"
     assert note["actor"] == "佐藤 花子"
     assert note["url"] == "/approvals/1/"
     assert note["body"].startswith("ノートパソコン3台")
@@ -83,7 +83,7 @@ async def test_only_the_recipient_hears_it(applicant, kakaricho, kacho):
     theirs, _ = await open_bell(kakaricho)
     others, _ = await open_bell(kacho)
     await sync_to_async(services.notify)(
-        recipients=[kakaricho], kind=Kind.TASK_ASSIGNED, subject="x", actor=applicant
+        recipients=[kakaricho], kind=Kind.SYSTEM, subject="x", actor=applicant
     )
     assert (await theirs.receive_json_from(timeout=5))["type"] == "notification"
     assert await others.receive_nothing(timeout=0.2)

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from directory.managed import directory_writes
 from intranet.notifications import services
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import (
@@ -23,7 +24,7 @@ LIST = "/notifications/"
 
 
 def make(person, count=1, **kwargs):
-    options = {"kind": Kind.TASK_ASSIGNED, "email": False}
+    options = {"kind": Kind.SYSTEM, "email": False}
     options.update(kwargs)
     notes = []
     for number in range(count):
@@ -279,9 +280,7 @@ def test_bad_preferences_get_a_clear_error_and_nothing_is_saved(
 
 
 def test_reset_preferences(kakaricho_client, kakaricho):
-    services.update_preferences(
-        person=kakaricho, email_modes={Kind.TASK_ASSIGNED: "off"}
-    )
+    services.update_preferences(person=kakaricho, email_modes={Kind.SYSTEM: "off"})
     response = kakaricho_client.post("/notifications/settings/", {"reset": "1"})
     assert response.status_code == 302
     assert not KindPreference.objects.filter(person=kakaricho).exists()
@@ -289,8 +288,9 @@ def test_reset_preferences(kakaricho_client, kakaricho):
 
 
 def test_no_address_is_pointed_out(kakaricho_client, kakaricho):
-    kakaricho.email = ""
-    kakaricho.save()
+    with directory_writes():
+        kakaricho.email = ""
+        kakaricho.save()
     html = kakaricho_client.get("/notifications/settings/").content.decode()
     assert 'data-testid="no-email"' in html
 

@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from intranet.notifications import push, services
-from intranet.notifications.kinds import Kind
+from intranet.notifications.kinds import ABOUT, DOCUMENT, Kind
 from intranet.notifications.models import PushDevice
+from tests.support.documents import waiting_for
 from tests.support.push_service import PushService, verify_vapid
 
 
@@ -36,7 +37,11 @@ def notify(recipient, **fields):
         "url": "/approvals/42/",
         "group_key": "document:42",
     }
-    return services.notify(recipients=[recipient], **{**defaults, **fields})
+    fields = {**defaults, **fields}
+    if ABOUT[Kind(fields["kind"])] == DOCUMENT and "about" not in fields:
+        # A document kind names its document (the gate: tests/workflows/test_gate.py).
+        fields["about"] = waiting_for(recipient)
+    return services.notify(recipients=[recipient], **fields)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -557,23 +557,40 @@ def _admin_only(by: Person) -> None:
 
 
 def _admin_step(state, step: RouteStep) -> RouteStep:
+    """The step, locked, if it is stuck: administrators act on nothing else (not on a
+    step that is simply waiting, whatever document it belongs to)."""
     step = locked_step(state, step)
     if (
         state.document.state != Document.State.IN_PROGRESS
         or step.status not in RouteStep.OPEN
     ):
         raise Conflict()
+    if not RouteStep.objects.stuck(timezone.localdate()).filter(pk=step.pk).exists():
+        raise NotAllowed(
+            _(
+                "管理者が操作できるのは、止まっている段階（在任者なし・処理期限超過）"
+                "だけです。"
+            )
+        )
     return step
 
 
 @transaction.atomic
 def reassign_step(*, step: RouteStep, to: Person, by: Person, reason: str) -> Document:
-    """An administrator hands a pending (or vacant) step to a named person. Logged."""
+    """An administrator hands a stuck (vacant or overdue) step to a named person,
+    never herself, the applicant or the filer. Logged; the applicant and the former
+    holder are told."""
     _admin_only(by)
     reason = _require(reason, _("担当者の変更"))
     if not to.is_active:
         raise ApprovalError(_("在職中の職員を選んでください。"))
+    if to.pk == by.pk:
+        raise NotAllowed(_("ご自身を処理者に指定することはできません。"))
     document = lock_document(step.document_id)
+    if access.is_author(to, document):
+        raise NotAllowed(
+            _("起案者（代理起案者を含む）を処理者に指定することはできません。")
+        )
     state = load_state(document)
     step = _admin_step(state, step)
     task = flows.open_task(step.task_id) if step.task_id else None
@@ -600,6 +617,7 @@ def reassign_step(*, step: RouteStep, to: Person, by: Person, reason: str) -> Do
         step.task = None
         engine.activate(state, step, timezone.localdate())
         flows.complete_task(state, task)
+    messages.reassigned(step, former=previous, by=by, reason=reason)
     _finish(document)
     return document
 

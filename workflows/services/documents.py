@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from directory.models import Membership, OrgUnit, Person
+from intranet.core.text import single_line
 
 from .. import access, engine, flows, ledger, messages
 from ..attachments import check_upload, copy_bytes
@@ -40,8 +41,9 @@ def _primary_membership(person: Person) -> Membership:
 
 
 def can_file_for(filer: Person, applicant: Person) -> bool:
-    """代理起案: a colleague of the same section (課), an approval administrator, or a
-    service account (another ward system filing through the API for a member of staff)."""
+    """代理起案: a colleague of the same section (課) whose post is not above the
+    filer's, an approval administrator, or a service account (another ward system
+    filing through the API for a member of staff)."""
     if filer.pk == applicant.pk:
         return not applicant.is_service_account
     if access.is_approval_admin(filer):
@@ -51,6 +53,10 @@ def can_file_for(filer: Person, applicant: Person) -> bool:
     filer_membership = filer.primary_membership()
     applicant_membership = applicant.primary_membership()
     if filer_membership is None or applicant_membership is None:
+        return False
+    # Never for someone above one's own post: filing as the 課長 would skip the
+    # 係長 on the route (a smaller rank is a higher post).
+    if applicant_membership.post.rank < filer_membership.post.rank:
         return False
     return (
         owner_section(filer_membership.unit).pk
@@ -68,7 +74,7 @@ def _default_type() -> DocumentType:
 
 
 def _clean_fields(*, title, body, document_type, retention_years, amount):
-    title = (title or "").strip()
+    title = single_line(title)
     if not title:
         raise ApprovalError(_("件名を入力してください。"))
     if len(title) > 200:
@@ -105,7 +111,12 @@ def create_draft(
     """
     filer = filer or applicant
     if not can_file_for(filer, applicant):
-        raise NotAllowed(_("同じ課の職員の代理でのみ起案できます。"))
+        raise NotAllowed(
+            _(
+                "代理で起案できるのは、同じ課の職員で、ご自身と同じかそれより下の"
+                "職位の方の分だけです。"
+            )
+        )
     document_type = document_type or _default_type()
     title, body, retention_years, amount = _clean_fields(
         title=title,

@@ -91,6 +91,17 @@
       });
     }
     document.querySelectorAll("textarea[data-rich-text]").forEach(enhanceEditor);
+
+    // 一括承認 only once something is chosen.
+    var bulk = document.querySelector("[data-bulk-submit]");
+    if (bulk) {
+      var checks = document.querySelectorAll("input[name=steps][form=bulk-form]");
+      var update = function () {
+        bulk.disabled = !Array.prototype.some.call(checks, function (box) { return box.checked; });
+      };
+      checks.forEach(function (box) { box.addEventListener("change", update); });
+      update();
+    }
   });
 
   // A small rich-text editor. The server sanitises whatever arrives (nh3).

@@ -64,6 +64,11 @@ ABOUT: dict[Kind, str | None] = {
     Kind.CIRCULATION: DOCUMENT,
     Kind.ROUTE_BLOCKED: DOCUMENT,
     Kind.TASK_REASSIGNED: DOCUMENT,
+    # 文書管理: the services word these with the 秘 title withheld (records.access).
+    Kind.INCOMING_ASSIGNED: None,
+    Kind.RECORDS_CIRCULAR: None,
+    Kind.RECORDS_CORRECTION: None,
+    Kind.RECORDS_EXPIRING: None,
     Kind.BOOKING_CONFIRMED: None,
     Kind.BOOKING_CANCELLED: None,
     Kind.BOOKING_RELEASED: None,

@@ -7,10 +7,13 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := slapd ldap-utils chromium fonts-noto-cjk gettext
 APT_PACKAGES += redis-server
 APT_PACKAGES += openssl
+APT_PACKAGES += unicode-data kanjidic-xml
 # Electronic approvals: an embeddable TrueType Japanese font for the decided-document PDF
 # (`make run` installs it too).
 RUN_APT_PACKAGES := fonts-ipaexfont-gothic
 APT_PACKAGES += $(RUN_APT_PACKAGES)
+# Signed decided PDFs: poppler's pdfsig and NSS's certutil verify them in the tests.
+APT_PACKAGES += poppler-utils libnss3-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -34,6 +37,7 @@ migrate: venv
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
+	$(PY) manage.py create_demo_signing_certificate
 	$(PY) manage.py load_demo_data
 
 ## Serve the intranet with demo data on http://$(HOST):$(PORT); links in e-mails and

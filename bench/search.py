@@ -246,7 +246,7 @@ def compare_like(queries: list[str], rounds: int) -> tuple[float, float]:
     LIKE scan of normalised title and body columns holding the same text."""
     from django.db import connection
 
-    from directory.text import fold
+    from directory.text import normalize
     from intranet.search.models import PageEntry
     from intranet.search.pages import matching_entries
     from intranet.search.tokens import query_terms
@@ -254,7 +254,7 @@ def compare_like(queries: list[str], rounds: int) -> tuple[float, float]:
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_like (id integer, title text, body text)")
         rows = [
-            (pk, fold(title), fold(body))
+            (pk, normalize(title), normalize(body))
             for pk, title, body in PageEntry.objects.values_list("pk", "title", "body")
         ]
         cursor.executemany("INSERT INTO bench_like VALUES (%s, %s, %s)", rows)
@@ -324,6 +324,11 @@ def main() -> int:
         indexed = index.rebuild()
         index_seconds = time.perf_counter() - started
         print(f"indexed {indexed} pages in {index_seconds:.1f} s (rebuild)")
+        index_size = _index_size()
+        print(
+            f"index size: {index_size['token_chars']:,} token characters, "
+            f"{index_size['person_search_chars']:,} people search characters"
+        )
         # Publishing one page at a time, with and without the index (the signal),
         # interleaved page by page: the incremental cost on top of Wagtail's own.
         sample = pages[20 : 45 if args.quick else 220]
@@ -384,10 +389,27 @@ def main() -> int:
             publish_with_over_without=round(publish_with / publish_without, 3),
             sql_bigram_ms=round(fts_ms * 1000, 2),
             sql_like_ms=round(like_ms * 1000, 2),
+            **index_size,
         )
         return 0
     finally:
         cleanup()
+
+
+def _index_size() -> dict[str, int]:
+    """What the folding stores: token characters of the page index and of the
+    people's search text (the same figures whatever the database)."""
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    from directory.models import Person
+    from intranet.search.models import PageEntry
+
+    tokens = PageEntry.objects.aggregate(
+        n=Sum(Length("title_tokens") + Length("body_tokens"))
+    )["n"]
+    people = Person.objects.aggregate(n=Sum(Length("search_text")))["n"]
+    return {"token_chars": tokens or 0, "person_search_chars": people or 0}
 
 
 def _publish_both(pages, signals) -> tuple[float, float]:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from . import managed
@@ -105,9 +106,25 @@ class SyncRunAdmin(admin.ModelAdmin):
         "moved",
         "deactivated",
         "reactivated",
+        "relinked",
+        "quarantined",
         "forced",
+        "message",
     ]
     list_filter = ["status", "mode"]
+
+    @admin.display(description=_("内容"))
+    def message(self, run: SyncRun) -> str:
+        """Why a run failed or stopped, what it left unapplied, or who holds it."""
+        if run.status == SyncRun.Status.RUNNING:
+            return _("実行中（ホスト %(host)s、プロセス %(pid)s）") % {
+                "host": run.holder_host or "?",
+                "pid": run.holder_pid or "?",
+            }
+        text = run.error or run.quarantine or run.warnings
+        if run.cleared_by:
+            text = _("%(text)s（解除者 %(by)s）") % {"text": text, "by": run.cleared_by}
+        return Truncator(text).chars(200)
 
     def has_add_permission(self, request):
         return False

@@ -32,6 +32,12 @@ class LoginForm(AuthenticationForm):
 
     error_messages = {
         **AuthenticationForm.error_messages,
+        # Django's own message says both fields may be case-sensitive; user IDs are
+        # not (LDAP matches them case aside, and so does PersonManager).
+        "invalid_login": _(
+            "ユーザーIDまたはパスワードが正しくありません。"
+            "ユーザーIDは大文字・小文字を区別しませんが、パスワードは区別します。"
+        ),
         "throttled": _(
             "ログインに続けて失敗したため、この端末からこのユーザーIDでのログインを"
             "少しの間お待ちいただいています。%(seconds)d 秒ほど待ってから"
@@ -57,7 +63,9 @@ class LoginForm(AuthenticationForm):
             problem = getattr(self.request, "login_problem", None)
             if problem in LOGIN_MESSAGES:
                 raise ValidationError(LOGIN_MESSAGES[problem], code=problem) from None
-            local = Person.objects.filter(username=username, is_active=False).first()
+            local = Person.objects.filter(
+                username__iexact=username.strip(), is_active=False
+            ).first()
             if local is not None and password and local.check_password(password):
                 raise ValidationError(
                     LOGIN_MESSAGES[ldap_auth.DISABLED], code="disabled"

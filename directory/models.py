@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import managed
-from .text import normalize, reading_sort_key, romaji_variants
+from .collation import person_sort_key
+from .text import normalize, romaji_variants
 
 
 def today() -> datetime.date:
@@ -213,13 +214,14 @@ def search_fields(
 ) -> tuple[str, str]:
     """A person's ``(sort_key, search_text)``.
 
-    ``sort_key`` is the normalised reading (五十音順). ``search_text`` holds the kanji
+    ``sort_key`` places the person in 五十音順 (JIS X 4061, surname first:
+    ``directory.collation``). ``search_text`` holds the kanji
     name, the reading in hiragana, the romaji of the reading in the spellings people
     type (satou, sato, satoh), the romaji name, user ID, e-mail, extension and
     employee number, all normalised (NFKC, kana folded, lower case).
     """
     reading = f"{last_name_kana}{first_name_kana}"
-    sort_key = reading_sort_key(reading or f"{last_name}{first_name}")
+    sort_key = person_sort_key(last_name_kana, first_name_kana, last_name, first_name)
     romaji = [
         " ".join(romaji_variants(part))
         for part in (last_name_kana, first_name_kana)
@@ -246,9 +248,26 @@ def search_fields(
     return sort_key, search_text
 
 
+def canonical_username(username: str) -> str:
+    """A user ID in the form compared for sameness: LDAP and AD match user IDs
+    without regard to case, so ``SATO.SHOTA0088`` and ``sato.shota0088`` are one ID."""
+    return (username or "").strip().casefold()
+
+
 class PersonManager(UserManager):
     def active(self):
         return self.filter(is_active=True)
+
+    def get_by_natural_key(self, username):
+        """The person with this user ID, case aside (as the directory's login does):
+        the exact spelling first, else the one person whose ID differs in case."""
+        try:
+            return self.get(username=username)
+        except self.model.DoesNotExist:
+            matches = list(self.filter(username__iexact=(username or "").strip())[:2])
+            if len(matches) != 1:
+                raise
+            return matches[0]
 
 
 class DateStyle(models.TextChoices):
@@ -562,6 +581,23 @@ class SyncRun(models.Model):
         help_text=_("OpenLDAP: modifyTimestamp、AD: uSNChanged"),
     )
     invocation_id = models.CharField(_("AD invocationId"), max_length=64, blank=True)
+    relinked = models.PositiveIntegerField(_("再採用（再リンク）"), default=0)
+    released = models.PositiveIntegerField(_("ID の解放"), default=0)
+    quarantined = models.PositiveIntegerField(_("保留"), default=0)
+    quarantine = models.TextField(
+        _("保留したエントリ"),
+        blank=True,
+        help_text=_("重複のため反映しなかったエントリと、その理由"),
+    )
+    holder_host = models.CharField(_("実行ホスト"), max_length=255, blank=True)
+    holder_pid = models.PositiveIntegerField(_("プロセスID"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最終応答"), null=True, blank=True)
+    cleared_by = models.CharField(
+        _("ロック解除者"),
+        max_length=255,
+        blank=True,
+        help_text=_("sync_directory --unlock で打ち切った利用者とホスト"),
+    )
 
     class Meta:
         verbose_name = _("名簿同期の記録")

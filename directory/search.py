@@ -1,5 +1,6 @@
 """The people finder: any part of a name in kanji, kana or romaji, unit, post, extension,
-e-mail — width-, kana- and case-insensitive — in 五十音順. Five queries at most
+e-mail — width-, kana-, 異体字- and case-insensitive — in 五十音順, matches as written
+before those found through a 異体字 (高橋 lists 高橋 before 髙橋). Five queries at most
 (four while the units and posts are cached).
 """
 
@@ -8,11 +9,11 @@ from __future__ import annotations
 import datetime
 import time
 
-from django.db.models import Q, Value
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat
 
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod, today
-from .text import normalize
+from .text import fold, has_variants, normalize, tidy
 
 MAX_TOKENS = 6
 # What a result list shows of each membership (the rest is left deferred).
@@ -115,6 +116,11 @@ def search_people(
     tokens = normalize(query).split()[:MAX_TOKENS]
     if not tokens:
         return []
+    # Kanji words as typed, for ranking: 高橋 lists the 高橋 before the 髙橋.
+    typed = fold(tidy(query), kanji_variants=False).split()[:MAX_TOKENS]
+    as_typed = [
+        word for word, token in zip(typed, tokens, strict=True) if has_variants(token)
+    ]
     day = day or today()
     units, posts = _matching_units_and_posts(tokens, day)
     # `is_active IN (true)` rather than a bare boolean, so that SQLite searches the
@@ -130,10 +136,29 @@ def search_people(
         matches = matches.filter(condition)
     # The match runs on the covering index as a subquery; only the page of people
     # found is read from the table, in the same query.
-    first_ids = matches.order_by("sort_key", "id").values("id")[:limit]
+    order = ["sort_key", "id"]
+    if as_typed:
+        written = Q()
+        for word in as_typed:
+            written &= Q(written_name__contains=word)
+        matches = matches.annotate(
+            written_name=Concat("last_name", "first_name"),
+            through_variant=Case(When(written, then=0), default=1),
+        )
+        order = ["through_variant", *order]
+    first_ids = matches.order_by(*order).values("id")[:limit]
     results = list(Person.objects.filter(pk__in=first_ids).order_by("sort_key", "id"))
     if not results:
         return []
+    if as_typed:
+        # Matches as written first, then those found through a 異体字.
+        results.sort(
+            key=lambda person: (
+                not all(
+                    word in person.last_name + person.first_name for word in as_typed
+                )
+            )
+        )
     ids = [person.pk for person in results]
     # Hand-made prefetches: Django's Prefetch machinery costs more than the queries.
     memberships: dict[int, list[Membership]] = {pk: [] for pk in ids}

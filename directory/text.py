@@ -1,22 +1,70 @@
-"""Normalisation of Japanese text for matching and sorting.
+"""THE text module: how Japanese text is folded for matching and sorting.
 
-NFKC folds full-width ASCII and half-width katakana; the ideographic space (U+3000)
-becomes an ASCII space; katakana become hiragana so that either reading matches.
+Every search path (people finder, site search, documents, rooms, suggestions,
+exports' filters) folds through here, both what it stores and what it is asked:
+
+- NFKC: full-width ASCII → ASCII, half-width katakana → katakana, CJK compatibility
+  ideographs → the unified ones; the ideographic space (U+3000) becomes a space;
+- variation selectors (IVS U+E0100–E01EF, U+FE00–FE0F) are dropped;
+- 異体字 fold to one form (髙 → 高, 齋 → 斎, 邊 → 辺, 﨑 → 崎) by the table in
+  ``directory/kanji/variants.tsv``, generated from Unihan and KANJIDIC2;
+- katakana → hiragana and case folding, so either reading matches.
+
+Indexes keep folded text; what is shown is always the original, and ``FoldedText``
+maps a match in the folded text back onto it (highlights, snippets).
 """
 
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 
 _KATAKANA_START = ord("ァ")
 _KATAKANA_END = ord("ヶ")
 _TO_HIRAGANA = ord("ぁ") - ord("ァ")
 _SPACES = re.compile(r"\s+")
+VARIANTS_FILE = Path(__file__).with_name("kanji") / "variants.tsv"
 
 
 _HIRAGANA_TABLE = {
     code: code + _TO_HIRAGANA for code in range(_KATAKANA_START, _KATAKANA_END + 1)
 }
+_VARIATION_SELECTORS = dict.fromkeys([*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0)])
+
+
+@functools.cache
+def variants() -> dict[str, str]:
+    """The 異体字 table: {variant: the form searched on}."""
+    table = {}
+    with VARIANTS_FILE.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            variant, form = line.rstrip("\n").split("\t")
+            table[variant] = form
+    return table
+
+
+@functools.cache
+def _fold_table() -> dict[int, int | str]:
+    return {
+        **_HIRAGANA_TABLE,
+        **{ord(variant): form for variant, form in variants().items()},
+    }
+
+
+@functools.cache
+def _variant_characters() -> frozenset[str]:
+    table = variants()
+    return frozenset(table) | frozenset(table.values())
+
+
+def has_variants(value: str) -> bool:
+    """Whether ``value`` holds a kanji that has 異体字 (so that a match may have come
+    through a variant rather than as written)."""
+    characters = _variant_characters()
+    return any(char in characters for char in value)
 
 
 def katakana_to_hiragana(value: str) -> str:
@@ -24,20 +72,93 @@ def katakana_to_hiragana(value: str) -> str:
 
 
 def tidy(value: str) -> str:
-    """NFKC (full-width ASCII → ASCII, half-width katakana → katakana), white space
-    squeezed (U+3000 included): text fit to show, before kana and case folding."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", value or "")).strip()
+    """NFKC (full-width ASCII → ASCII, half-width katakana → katakana, compatibility
+    ideographs → unified), variation selectors dropped, white space squeezed (U+3000
+    included): the text as typed, before kana, 異体字 and case folding."""
+    text = unicodedata.normalize("NFKC", value or "").translate(_VARIATION_SELECTORS)
+    return _SPACES.sub(" ", text).strip()
 
 
-def fold(value: str) -> str:
-    """Katakana → hiragana and case folding, character by character (so that the
-    result lines up with ``value`` whenever it has the same length)."""
-    return katakana_to_hiragana(value).casefold()
+def fold(value: str, *, kanji_variants: bool = True) -> str:
+    """Katakana → hiragana, 異体字 → one form (unless ``kanji_variants`` is False)
+    and case folding, character by character (so that the result lines up with
+    ``value`` whenever it has the same length)."""
+    table = _fold_table() if kanji_variants else _HIRAGANA_TABLE
+    return value.translate(table).casefold()
 
 
 def normalize(value: str) -> str:
-    """Fold width, kana and case; squeeze white space (U+3000 included)."""
+    """Fold width, 異体字, kana and case; squeeze white space (U+3000 included)."""
     return fold(tidy(value))
+
+
+# Marks that NFKC may join to the character before them (half-width ﾞﾟ, combining kana
+# voicing and accents) and variation selectors, which fold away.
+_MARKS = frozenset(
+    [chr(c) for c in range(0x300, 0x370)]
+    + ["\u3099", "\u309a", "\uff9e", "\uff9f"]
+    + [chr(c) for c in (*range(0xFE00, 0xFE10), *range(0xE0100, 0xE01F0))]
+)
+_PIECES: dict[str, str] = {}
+
+
+def _fold_cluster(cluster: str) -> str:
+    piece = _PIECES.get(cluster)
+    if piece is None:
+        piece = " " if cluster.isspace() else normalize(cluster)
+        if len(_PIECES) < 65536:
+            _PIECES[cluster] = piece
+    return piece
+
+
+@dataclass(frozen=True)
+class FoldedText:
+    """``text`` folded as ``normalize`` folds it, with the span of ``text`` behind
+    every folded character: search runs on ``folded``, the reader sees ``text``."""
+
+    text: str
+    folded: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+
+    @classmethod
+    def of(cls, text: str) -> "FoldedText":
+        pieces: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        text = text or ""
+        index, length = 0, len(text)
+        while index < length:
+            end = index + 1
+            while end < length and text[end] in _MARKS:
+                end += 1
+            piece = _fold_cluster(text[index:end])
+            if piece and not (piece == " " and (not pieces or pieces[-1] == " ")):
+                for char in piece:
+                    pieces.append(char)
+                    starts.append(index)
+                    ends.append(end)
+            index = end
+        while pieces and pieces[-1] == " ":
+            pieces.pop()
+            starts.pop()
+            ends.pop()
+        return cls(text, "".join(pieces), tuple(starts), tuple(ends))
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        """The span of ``text`` behind ``folded[start:end]`` (end > start)."""
+        return self.starts[start], self.ends[end - 1]
+
+    def find_all(self, needle: str) -> list[tuple[int, int]]:
+        """Every occurrence of the folded ``needle``, as spans of ``text``."""
+        found = []
+        if not needle:
+            return found
+        at = self.folded.find(needle)
+        while at != -1:
+            found.append(self.original_span(at, at + len(needle)))
+            at = self.folded.find(needle, at + 1)
+        return found
 
 
 # Kana, CJK ideographs and the marks written inside Japanese words (々 〆 ー).
@@ -56,11 +177,6 @@ def join_lines(value: str) -> str:
     characters is layout, not a word boundary. Other line breaks stay (``normalize``
     and ``tidy`` turn them into spaces)."""
     return _BROKEN_LINE.sub("", value or "")
-
-
-def reading_sort_key(value: str) -> str:
-    """Sort key for 五十音順: the normalised reading without spaces."""
-    return normalize(value).replace(" ", "")
 
 
 # Hiragana → romaji, for matching "sato"/"satou" against the reading さとう.
@@ -211,3 +327,15 @@ def _romaji_variants(kana: str) -> tuple[str, ...]:
         if spelling not in variants:
             variants.append(spelling)
     return tuple(variants)
+
+
+_READING_TO_KATAKANA = {code: code + 0x60 for code in range(ord("ぁ"), ord("ゖ") + 1)}
+_READING_TO_KATAKANA.update({ord("ゝ"): "ヽ", ord("ゞ"): "ヾ"})
+
+
+def normalize_reading(value: str) -> str:
+    """A reading (よみ) as stored and shown: full-width katakana, one ASCII space
+    between words. Half-width katakana (ｻﾄｳ) and hiragana (さとう) become サトウ;
+    NFKC joins a half-width voiced mark to its kana (ｼﾞ → ジ)."""
+    text = unicodedata.normalize("NFKC", value or "").replace("\u3000", " ")
+    return " ".join(text.translate(_READING_TO_KATAKANA).split())

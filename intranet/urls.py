@@ -11,6 +11,7 @@ from intranet.api.api import api as api_v1
 from intranet.api.api import urlpatterns as api_v1_urlpatterns
 from intranet.core import errors, pwa
 from intranet.core import views as core_views
+from intranet.proposals.urls import editor_urlpatterns as proposal_editor_urls
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied
@@ -39,6 +40,7 @@ urlpatterns = [
     path("search/", include("intranet.search.urls")),
     path("proposal-actions/", include("intranet.proposals.urls")),
     path("pages/", include("intranet.pages.urls")),
+    path("proposals/", include(proposal_editor_urls)),
     # The DX PT's proposals index page (slug "proposals"), named for the navigation.
     path("proposals/", wagtail_serve, {"path": "proposals/"}, name="proposals"),
     path("django-admin/login/", core_views.login_redirect),

@@ -6,11 +6,12 @@ every member of staff; bookings and people are not searched.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from directory.text import tidy
 
 from .models import Floor, Resource
 
@@ -26,7 +27,7 @@ class SpaceHit:
 
 def search_spaces(query: str, limit: int = 10) -> list[SpaceHit]:
     # Width is folded (Ｐ→P, ｶ→カ); kana are kept, since names are matched as stored.
-    words = unicodedata.normalize("NFKC", query or "").replace("\u3000", " ").split()
+    words = tidy(query).split()
     if not words:
         return []
     hits: list[SpaceHit] = []

@@ -380,8 +380,14 @@ def _after_booking_url(resource, booking) -> str:
     slot = slots.desk_slot_of(
         resource.floor.building, booking.starts_at, booking.ends_at
     )
-    query = {"date": day, "slot": (slot or slots.DeskSlot.DAY).value}
-    return f"{reverse('spaces:floor', args=[resource.floor_id])}?{urlencode(query)}#resource-{resource.pk}"
+    # No #fragment: the page opens at its top, where 「予約しました」 is shown (on a
+    # phone a jump to the desk put the message off screen); the desk is highlighted.
+    query = {
+        "date": day,
+        "slot": (slot or slots.DeskSlot.DAY).value,
+        "highlight": resource.pk,
+    }
+    return f"{reverse('spaces:floor', args=[resource.floor_id])}?{urlencode(query)}"
 
 
 def _day_bookings(resource, day):

@@ -10,6 +10,7 @@ class WorkflowsConfig(AppConfig):
     def ready(self):
         from intranet.notifications import gates, topics
 
+        from . import checks  # noqa: F401  (registers the signing checks)
         from .access import can_view_document, knowing_among
         from .permissions import grant_admin_permissions
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,27 @@ class AttachmentForm(forms.Form):
         label=_("添付ファイル"),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
+
+
+class VerifyPdfForm(forms.Form):
+    file = forms.FileField(
+        label=_("確認するPDF"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limit = settings.APPROVALS["ATTACHMENT_MAX_MB"] * 1024 * 1024
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("%(mb)sMBを超えるファイルは確認できません。")
+                % {"mb": settings.APPROVALS["ATTACHMENT_MAX_MB"]}
+            )
+        head = upload.read(1024)
+        upload.seek(0)
+        if b"%PDF-" not in head:
+            raise forms.ValidationError(_("PDFファイルを選んでください。"))
+        return upload
 
 
 class ConsultationForm(forms.Form):

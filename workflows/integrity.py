@@ -114,12 +114,12 @@ class ContentReport:
         return not self.mismatches
 
 
-def _decided_batches(batch: int) -> Iterator[list[Document]]:
-    """Decided documents in primary-key order, a batch at a time, with their steps
-    and attachments: a constant number of queries per batch. Destroyed records
-    (廃棄, workflows.records) are left out: their content is gone by design, and
-    their 廃棄 is itself a ledger entry."""
-    last = 0
+def decided_batches(batch: int, *, after: int = 0) -> Iterator[list[Document]]:
+    """Decided documents past primary key ``after``, in order, a batch at a time, with
+    their steps and attachments: a constant number of queries per batch. Destroyed
+    records (廃棄, workflows.records) are left out: their content is gone by design,
+    and their 廃棄 is itself a ledger entry."""
+    last = after
     base = (
         Document.objects.filter(state=Document.State.DECIDED)
         .exclude(disposition=Disposition.DESTROYED)
@@ -141,7 +141,7 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
     """Every decided document against its decision entry; every difference named by
     文書番号. A decided document with no decision entry is reported too."""
     report = ContentReport()
-    for chunk in _decided_batches(batch):
+    for chunk in decided_batches(batch):
         decisions: dict[int, LedgerEntry] = {}
         for entry in LedgerEntry.objects.filter(
             document_id__in=[document.pk for document in chunk],
@@ -153,7 +153,7 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
                 decisions[entry.document_id] = entry
         for document in chunk:
             report.documents += 1
-            problem = _check(document, decisions.get(document.pk))
+            problem = check_document(document, decisions.get(document.pk))
             if problem:
                 report.mismatches.append(
                     Mismatch(document.number_label, document.pk, problem)
@@ -161,7 +161,8 @@ def verify_contents(*, batch: int = 1000) -> ContentReport:
     return report
 
 
-def _check(document: Document, entry: LedgerEntry | None) -> str:
+def check_document(document: Document, entry: LedgerEntry | None) -> str:
+    """What differs between the document and its decision entry; empty when nothing."""
     if entry is None:
         return "no decision entry in the ledger"
     data = entry.data or {}

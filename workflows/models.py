@@ -1009,3 +1009,47 @@ class LedgerHead(models.Model):
 
     def __str__(self):
         return f"#{self.sequence} {self.entry_hash[:12]}"
+
+
+class SignedPdf(models.Model):
+    """A decided document's PDF as signed at 決裁 (PAdES): every later download returns
+    these bytes. A 訂正 makes a new revision, signed again; archive timestamps (B-LTA)
+    are appended as incremental updates, leaving the signed bytes a prefix."""
+
+    class Level(models.TextChoices):
+        B_B = "B-B", "PAdES B-B"
+        B_T = "B-T", "PAdES B-T"
+        B_LT = "B-LT", "PAdES B-LT"
+        B_LTA = "B-LTA", "PAdES B-LTA"
+
+    document = models.ForeignKey(
+        Document,
+        verbose_name=_("文書"),
+        on_delete=models.PROTECT,
+        related_name="signed_pdfs",
+    )
+    revision = models.PositiveSmallIntegerField(_("版"), default=1)
+    reason = models.CharField(_("署名の理由"), max_length=200)
+    content = models.BinaryField()
+    sha256 = models.CharField(
+        max_length=64, db_index=True, help_text="SHA-256 of the bytes as signed."
+    )
+    level = models.CharField(_("署名の水準"), max_length=10, choices=Level.choices)
+    signer = models.CharField(_("署名者"), max_length=300)
+    signed_at = models.DateTimeField(_("署名日時"))
+    archived_at = models.DateTimeField(
+        _("アーカイブタイムスタンプ"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("署名済みPDF")
+        verbose_name_plural = _("署名済みPDF")
+        ordering = ["document", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "revision"], name="signed_pdf_revision_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.document.number_label} ({self.revision})"

@@ -11,6 +11,7 @@ urlpatterns = [
     path("new/", views.new_document, name="new"),
     path("next/", views.next_document, name="next"),
     path("bulk/", views.bulk_approve, name="bulk"),
+    path("verify/", views.verify_pdf, name="verify"),
     path("delegations/", views.delegations, name="delegations"),
     path(
         "delegations/<int:delegation_pk>/revoke/",

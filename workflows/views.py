@@ -6,6 +6,7 @@ Every view that shows anything of a document fetches it through
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from . import access, exports, pdf, queries, services
+from . import access, exports, pdf, queries, services, signing, verification
 from .errors import ApprovalError
 from .forms import (
     AttachmentForm,
@@ -30,6 +31,7 @@ from .forms import (
     ReasonForm,
     ReassignForm,
     ReturnForm,
+    VerifyPdfForm,
 )
 from .models import (
     Attachment,
@@ -42,6 +44,8 @@ from .models import (
 from .offers import available_actions, carry_out, return_targets, route_steps
 from .presenters import approval_boxes
 from .routing import plan_route
+
+logger = logging.getLogger(__name__)
 
 
 def _visible(request, pk: int) -> Document:
@@ -317,7 +321,20 @@ def document_pdf(request, pk):
     document = _visible(request, pk)
     if document.state != Document.State.DECIDED:
         raise Http404
-    content = pdf.render(document)
+    try:
+        signed = signing.signed_pdf_for(document)
+    except Exception:
+        # The TSA or the certificate store is unreachable: never an unsigned copy of
+        # a document that should be signed; the decision itself stands.
+        logger.exception("signing document %s failed", document.pk)
+        return HttpResponse(
+            _(
+                "署名済みPDFを作成できませんでした。しばらくしてから再度お試しください。"
+            ),
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    content = bytes(signed.content) if signed else pdf.render(document)
     response = HttpResponse(content, content_type="application/pdf")
     filename = f"{document.number_label or document.pk}.pdf"
     response["Content-Disposition"] = (
@@ -577,6 +594,20 @@ def next_document(request):
 
 
 # --- delegations -----------------------------------------------------------------------
+
+
+def verify_pdf(request):
+    """Anyone on the staff: is this PDF an authentic decided document of this ward?"""
+    form = VerifyPdfForm(request.POST or None, request.FILES or None)
+    verdict = None
+    if request.method == "POST" and form.is_valid():
+        verdict = verification.verify_pdf(form.cleaned_data["file"].read())
+    return render(
+        request,
+        "workflows/verify.html",
+        {"form": form, "verdict": verdict},
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
 
 
 def delegations(request):

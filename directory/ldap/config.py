@@ -160,6 +160,19 @@ ACTIVE_DIRECTORY = AttributeMap(
 )
 
 PRESETS = {"openldap": OPENLDAP, "ad": ACTIVE_DIRECTORY}
+
+# A unit's kind from the ending of its name, longest ending first (LDAP_UNIT_KINDS).
+DEFAULT_UNIT_KINDS = (
+    ("センター", "office"),
+    ("担当", "team"),
+    ("部", "department"),
+    ("局", "office"),
+    ("課", "section"),
+    ("係", "unit"),
+    ("室", "office"),
+    ("所", "office"),
+    ("区", "ward"),
+)
 DEFAULT_FILTERS = {
     "openldap": {
         "people": "(objectClass=inetOrgPerson)",
@@ -172,6 +185,13 @@ DEFAULT_FILTERS = {
         "groups": "(objectClass=group)",
     },
 }
+
+
+def with_default_kinds(given) -> tuple[tuple[str, str], ...]:
+    """The configured endings, then the defaults for every other ending."""
+    pairs = tuple((ending, kind) for ending, kind in given)
+    endings = {ending for ending, _kind in pairs}
+    return pairs + tuple(p for p in DEFAULT_UNIT_KINDS if p[0] not in endings)
 
 
 @dataclass(frozen=True)
@@ -188,6 +208,13 @@ class LdapConfig:
     units_base: str = ""
     units_filter: str = ""
     units_from: str = "ou"  # ou: OU entries; department: the person's department
+    # department mode: "政策経営部/企画課/企画係" split on this into levels ("": one level)
+    units_path_separator: str = ""
+    # department mode: attributes read as the levels above the department (AD's
+    # company, division), topmost first
+    units_upper_attributes: tuple[str, ...] = ()
+    unit_kinds: tuple[tuple[str, str], ...] = DEFAULT_UNIT_KINDS  # ending → kind
+    unit_kinds_by_level: tuple[str, ...] = ()  # kind of level 1, 2, … ("" = ending)
     groups_base: str = ""
     groups_filter: str = ""
     timeout: int = 10
@@ -215,6 +242,10 @@ class LdapConfig:
             "units_filter": raw.get("UNITS_FILTER") or filters["units"],
             "units_from": raw.get("UNITS_FROM")
             or ("department" if preset == "ad" else "ou"),
+            "units_path_separator": raw.get("UNITS_PATH_SEPARATOR") or "",
+            "units_upper_attributes": tuple(raw.get("UNITS_UPPER_ATTRIBUTES") or ()),
+            "unit_kinds": with_default_kinds(raw.get("UNIT_KINDS") or ()),
+            "unit_kinds_by_level": tuple(raw.get("UNIT_KINDS_BY_LEVEL") or ()),
             "groups_base": raw.get("GROUPS_BASE", ""),
             "groups_filter": raw.get("GROUPS_FILTER") or filters["groups"],
             "timeout": raw.get("TIMEOUT", 10),
@@ -231,6 +262,8 @@ class LdapConfig:
             if "units_from" not in overrides:
                 values["units_from"] = "department" if preset == "ad" else "ou"
         values["uris"] = tuple(values["uris"])
+        values["units_upper_attributes"] = tuple(values["units_upper_attributes"])
+        values["unit_kinds_by_level"] = tuple(values["unit_kinds_by_level"])
         return cls(**values)
 
     def replace(self, **changes) -> LdapConfig:
@@ -243,6 +276,18 @@ class LdapConfig:
     @property
     def attributes(self) -> AttributeMap:
         return PRESETS[self.preset]
+
+    def unit_kind(self, name: str, level: int | None = None) -> str:
+        """The kind of a unit: by its level (LDAP_UNIT_KINDS_BY_LEVEL, 0 = top) when
+        given, else by the ending of its name (LDAP_UNIT_KINDS), else a team."""
+        if level is not None and level < len(self.unit_kinds_by_level):
+            kind = self.unit_kinds_by_level[level]
+            if kind:
+                return kind
+        for ending, kind in sorted(self.unit_kinds, key=lambda p: -len(p[0])):
+            if name.endswith(ending):
+                return kind
+        return "team"
 
     @property
     def is_ad(self) -> bool:

@@ -8,7 +8,8 @@ import uuid
 from dataclasses import dataclass
 
 from ..models import OrgUnit
-from .config import AttributeMap
+from ..text import normalize_reading
+from .config import AttributeMap, LdapConfig
 from .source import Entry, normalize_dn, parent_dn
 
 PERSON_FIELDS = (
@@ -45,6 +46,7 @@ class PersonRecord:
     department: str
     disabled: bool
     groups: tuple[str, ...]  # normalised group DNs (memberOf)
+    upper_units: tuple[str, ...] = ()  # LDAP_UNITS_UPPER_ATTRIBUTES' values
 
     def values(self) -> tuple:
         return tuple(getattr(self, name) for name in PERSON_FIELDS)
@@ -60,6 +62,7 @@ class UnitRecord:
     name_kana: str
     short_name: str
     kind: str
+    declared: bool = False  # the kind is written in the entry, not guessed
 
 
 @dataclass(slots=True)
@@ -106,7 +109,8 @@ def _kana_pair(entry: Entry, attrs: AttributeMap) -> tuple[str, str]:
     return last, first
 
 
-def person_record(entry: Entry, attrs: AttributeMap) -> PersonRecord:
+def person_record(entry: Entry, attrs: AttributeMap, upper=()) -> PersonRecord:
+    """``upper``: attributes naming the levels above the department, topmost first."""
     attrs = lower_case(attrs)
     last_kana, first_kana = _kana_pair(entry, attrs)
     romaji = ""
@@ -131,8 +135,8 @@ def person_record(entry: Entry, attrs: AttributeMap) -> PersonRecord:
         username=username.strip()[:150],
         last_name=entry.first(attrs.last_name)[:150],
         first_name=entry.first(attrs.first_name)[:150],
-        last_name_kana=last_kana[:100],
-        first_name_kana=first_kana[:100],
+        last_name_kana=normalize_reading(last_kana)[:100],
+        first_name_kana=normalize_reading(first_kana)[:100],
         romaji_name=romaji[:200],
         email=entry.first(attrs.email)[:254],
         extension=entry.first(attrs.extension)[:32],
@@ -143,35 +147,22 @@ def person_record(entry: Entry, attrs: AttributeMap) -> PersonRecord:
         department=entry.first(attrs.department),
         disabled=disabled,
         groups=groups,
+        upper_units=tuple(
+            value for name in upper if (value := entry.first((name.lower(),)).strip())
+        ),
     )
 
 
-_KIND_SUFFIXES = [
-    ("部", OrgUnit.Kind.DEPARTMENT),
-    ("局", OrgUnit.Kind.OFFICE),
-    ("課", OrgUnit.Kind.SECTION),
-    ("係", OrgUnit.Kind.UNIT),
-    ("室", OrgUnit.Kind.OFFICE),
-    ("区", OrgUnit.Kind.WARD),
-]
-
-
-def guess_kind(name: str) -> str:
-    """部→部, 課→課, 係→係, 室/局→室, otherwise a team (担当・PT)."""
-    for suffix, kind in _KIND_SUFFIXES:
-        if name.endswith(suffix):
-            return kind
-    return OrgUnit.Kind.TEAM
-
-
-def unit_record(entry: Entry, attrs: AttributeMap) -> UnitRecord:
-    attrs = lower_case(attrs)
+def unit_record(entry: Entry, config: LdapConfig) -> UnitRecord:
+    """An OU entry as a unit; its kind from the entry, else from its name's ending."""
+    attrs = lower_case(config.attributes)
     dn = normalize_dn(entry.dn)
     code = entry.first(attrs.unit_code)
     name = entry.first(attrs.unit_name) or code
     kind = entry.first(attrs.unit_kind).lower()
-    if kind not in OrgUnit.Kind.values:
-        kind = guess_kind(name)
+    declared = kind in OrgUnit.Kind.values
+    if not declared:
+        kind = config.unit_kind(name)
     return UnitRecord(
         external_id=identity(entry, attrs),
         dn=dn,
@@ -181,7 +172,18 @@ def unit_record(entry: Entry, attrs: AttributeMap) -> UnitRecord:
         name_kana=entry.first(attrs.unit_name_kana)[:200],
         short_name=entry.first(attrs.unit_short_name)[:20],
         kind=kind,
+        declared=declared,
     )
+
+
+def unit_path(record: PersonRecord, config: LdapConfig) -> list[str]:
+    """The levels of a person's unit, topmost first, in ``department`` mode: the
+    upper attributes' values, then the department split on the path separator."""
+    department = record.department.strip()
+    separator = config.units_path_separator
+    levels = department.split(separator) if separator else [department]
+    path = [*record.upper_units, *(level.strip() for level in levels)]
+    return [level for level in path if level]
 
 
 def group_record(entry: Entry, attrs: AttributeMap) -> GroupRecord:

@@ -323,13 +323,13 @@ class LdapSource:
                 full = True
                 note = "no earlier successful run: full read"
             people_filter = config.people_filter
+            # Groups are read whole on every run, incremental too: they are few, and
+            # OpenLDAP's refint overlay rewrites their members (a member deleted or
+            # renamed) without a change an incremental filter could see.
             groups_filter = config.groups_filter
             if not full:
                 people_filter = _since_filter(
                     config, people_filter, previous.high_water
-                )
-                groups_filter = _since_filter(
-                    config, groups_filter, previous.high_water
                 )
             read = ReadResult(people=[], units=None, groups=None, full=full, note=note)
             if config.units_from == "ou":
@@ -349,7 +349,7 @@ class LdapSource:
                     connection,
                     config.people_base,
                     people_filter,
-                    attrs.person_attributes(),
+                    [*attrs.person_attributes(), *config.units_upper_attributes],
                     config.page_size,
                     self.progress,
                     "people",
@@ -373,6 +373,32 @@ class LdapSource:
                 marks = Marks(high_water=f"{started:%Y%m%d%H%M%SZ}")
             read.marks = marks
             return read
+        finally:
+            with suppress(LDAPException, OSError):
+                connection.unbind()
+
+    def present(self, external_ids: list[str]) -> set[str]:
+        """Which of these identities still have an entry among the people (an
+        identity-only read of the people base: an incremental read cannot see
+        deletions, and AD's objectGUID cannot be searched for by value everywhere)."""
+        from .mapping import identity, lower_case
+
+        config = self.config
+        attrs = lower_case(config.attributes)
+        wanted = set(external_ids)
+        connection = bind_service(config)
+        try:
+            return {
+                ext
+                for entry in paged_entries(
+                    connection,
+                    config.people_base,
+                    config.people_filter,
+                    [config.attributes.identity],
+                    config.page_size,
+                )
+                if (ext := identity(entry, attrs)) in wanted
+            }
         finally:
             with suppress(LDAPException, OSError):
                 connection.unbind()

@@ -14,6 +14,7 @@ from intranet.news.models import NewsArticlePage
 from intranet.pages.review import pages_awaiting_review
 from intranet.pages.stale import stale_pages_for
 from intranet.pages.visibility import viewable_by
+from intranet.proposals.editor import can_write_proposals
 from intranet.proposals.queries import latest_proposals
 from intranet.surveys.queries import open_surveys_for
 from spaces.queries import bookings_today_for
@@ -59,5 +60,6 @@ def dashboard_for(user) -> dict:
         "news": news_for_dashboard(user),
         "proposals": latest_proposals(user, limit=PANEL_LIMIT),
         "open_surveys": open_surveys_for(user, limit=PANEL_LIMIT),
+        "can_write_proposals": can_write_proposals(user),
         "stale_pages": stale_pages_for(user, limit=PANEL_LIMIT),
     }

@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from intranet.pages.models import RICH_TEXT_FEATURES, OwnedPageMixin
+from intranet.pages.panels import CreationTokenPanel
 from intranet.pages.text import html_to_text, join_text
 from intranet.pages.visibility import viewable_by
 
@@ -73,6 +74,7 @@ class NewsArticlePage(OwnedPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        CreationTokenPanel(),
         FieldPanel("date"),
         FieldPanel("category"),
         FieldPanel("pinned"),

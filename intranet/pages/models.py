@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
+from .panels import CreationTokenPanel
 from .text import html_to_text, join_text, stream_to_text
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
@@ -88,6 +90,7 @@ class StandardPage(OwnedPageMixin, Page):  # noqa: DJ008 - Page has __str__
 
     content_panels = [
         *Page.content_panels,
+        CreationTokenPanel(),
         FieldPanel("kind"),
         FieldPanel("intro"),
         FieldPanel("body"),
@@ -103,3 +106,34 @@ class StandardPage(OwnedPageMixin, Page):  # noqa: DJ008 - Page has __str__
     def search_text(self) -> str:
         """Plain text of the lead and body, markup stripped (for the site search)."""
         return join_text(html_to_text(self.intro), stream_to_text(self.body))
+
+
+class PageCreation(models.Model):
+    """One editor form's page: the form carries a token, and the first request that
+    claims it creates the page. A second request with the same token (a double
+    submit, autosave racing 保存) finds that page instead of adding another (and
+    failing on its slug)."""
+
+    token = models.UUIDField(_("作成トークン"), unique=True)
+    page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("ページ"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作成者"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ページの作成")
+        verbose_name_plural = _("ページの作成")
+
+    def __str__(self):
+        return str(self.token)

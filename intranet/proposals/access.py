@@ -13,6 +13,10 @@ def is_pt(user) -> bool:
     return roles.has_role(user, roles.DX_PT) or roles.has_role(user, roles.DX_PT_LEAD)
 
 
+def is_pt_lead(user) -> bool:
+    return roles.has_role(user, roles.DX_PT_LEAD)
+
+
 def visible_proposals_for(user):
     """Published proposals whose view restrictions ``user`` passes (a login
     restriction: any member of staff; a group restriction: its groups).

@@ -7,6 +7,7 @@ import datetime
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -19,6 +20,7 @@ from wagtail.rich_text import RichText
 
 from directory import roles
 from intranet.pages.models import RICH_TEXT_FEATURES, OwnedPageMixin
+from intranet.pages.panels import CreationTokenPanel
 from intranet.pages.text import html_to_text, join_text, stream_to_text
 
 # A comment can be corrected by its author for this long after posting.
@@ -66,12 +68,14 @@ class ProposalIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from . import queries
+        from .editor import can_write_proposals
 
         context = super().get_context(request, *args, **kwargs)
         status = request.GET.get("status", "")
         if status not in Status.values:
             status = ""
         tag = request.GET.get("tag", "")[:100]
+        context["can_write"] = can_write_proposals(request.user)
         context["proposals"] = queries.proposal_list(
             request.user, parent=self, status=status, tag=tag
         )
@@ -142,6 +146,7 @@ class ProposalPage(OwnedPageMixin, Page):
 
     content_panels = [
         *Page.content_panels,
+        CreationTokenPanel(),
         FieldPanel("problem"),
         FieldPanel("proposal"),
         FieldPanel("effect"),
@@ -178,6 +183,10 @@ class ProposalPage(OwnedPageMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(queries.proposal_detail(proposal=self, user=request.user))
         return context
+
+    def intranet_edit_url(self) -> str:
+        """Where the author edits it: the intranet's editor (提案を書く)."""
+        return reverse("proposal_editor:edit", args=[self.pk])
 
     def review_sections(self) -> list[tuple[str, str, bool]]:
         """What the lead reads before 公開する (intranet/pages/views.review)."""

@@ -18,7 +18,7 @@ from intranet.notifications.services import notify
 from workflows.errors import ApprovalError
 from workflows.services import create_draft
 
-from .access import is_pt, pt_members
+from .access import is_pt, is_pt_lead, pt_members
 from .models import (
     COMMENT_MAX_CHARS,
     TRANSITIONS,
@@ -73,7 +73,7 @@ def change_status(
         proposal=proposal,
         from_status=current,
         to_status=to,
-        note=(note or "").strip()[:500],
+        note=_limited(note, NOTE_MAX_CHARS, _("メモ")),
         changed_by=by,
     )
     notify(
@@ -145,6 +145,20 @@ def withdraw_support(*, proposal: ProposalPage, person) -> SupportResult:
     return _support_result(proposal, False)
 
 
+NOTE_MAX_CHARS = 500
+
+
+def _limited(text: str, limit: int, label: str) -> str:
+    """``text`` stripped; refused with a message (never cut) when over ``limit``."""
+    text = (text or "").strip()
+    if len(text) > limit:
+        raise ProposalError(
+            _("%(label)sは%(max)d文字以内で入力してください（いま%(count)d文字です）。")
+            % {"label": label, "max": limit, "count": len(text)}
+        )
+    return text
+
+
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
@@ -203,24 +217,31 @@ def edit_comment(*, comment: Comment, by, body: str) -> Comment:
 
 @transaction.atomic
 def report_comment(*, comment: Comment, by, reason: str = "") -> CommentReport:
-    """通報: anyone may report a comment once; the PT is told at once."""
+    """通報: anyone may report a comment once; the PT is told at once. The
+    reporter's name goes to the PT lead only (the report form says so)."""
     report, created = CommentReport.objects.get_or_create(
         comment=comment,
         reporter=by,
-        defaults={"reason": (reason or "").strip()[:500]},
+        defaults={"reason": _limited(reason, NOTE_MAX_CHARS, _("理由"))},
     )
     if created:
         proposal = comment.proposal
-        notify(
-            recipients=pt_members(),
-            kind=Kind.PROPOSAL_COMMENT_REPORTED,
-            subject=_("「%(title)s」へのコメントが通報されました")
-            % {"title": proposal.title},
-            body=report.reason,
-            url=f"{proposal.url}#comment-{comment.pk}",
-            actor=by,
-            group_key=f"proposal:{proposal.pk}",
-        )
+        members = list(pt_members().exclude(pk=by.pk))
+        leads = [person for person in members if is_pt_lead(person)]
+        for recipients, actor in (
+            (leads, by),
+            ([person for person in members if person not in leads], None),
+        ):
+            notify(
+                recipients=recipients,
+                kind=Kind.PROPOSAL_COMMENT_REPORTED,
+                subject=_("「%(title)s」へのコメントが通報されました")
+                % {"title": proposal.title},
+                body=report.reason,
+                url=f"{proposal.url}#comment-{comment.pk}",
+                actor=actor,
+                group_key=f"proposal:{proposal.pk}",
+            )
     return report
 
 

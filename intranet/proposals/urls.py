@@ -13,3 +13,12 @@ urlpatterns = [
     path("comments/<int:pk>/hide/", views.hide_comment, name="comment_hide"),
     path("comments/<int:pk>/restore/", views.restore_comment, name="comment_restore"),
 ]
+
+# The editor lives under /proposals/ (intranet/urls.py), beside the published pages.
+editor_urlpatterns = (
+    [
+        path("write/", views.write, name="write"),
+        path("<int:pk>/edit/", views.edit, name="edit"),
+    ],
+    "proposal_editor",
+)

@@ -6,13 +6,15 @@ refused action is 403; a request that cannot be carried out comes back as a mess
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
+from . import editor, services
 from .access import visible_proposals_for
 from .models import Comment, ProposalPage
 
@@ -201,3 +203,74 @@ def draft_document(request, pk):
     if document is None:
         return redirect(proposal.url)
     return redirect(document.get_absolute_url())
+
+
+# ---------------------------------------------------------------------------
+# 提案を書く: the intranet's editor (editor.py)
+
+
+@require_http_methods(["GET", "POST"])
+def write(request):
+    """A new proposal: 下書き保存 or 公開を申請する."""
+    if not editor.can_write_proposals(request.user):
+        raise PermissionDenied
+    form = editor.ProposalForm(
+        request.POST or None, initial={"creation_token": uuid.uuid4()}
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        page = editor.create_proposal(by=request.user, form=form, submit=submit)
+        return _saved(request, page, submit)
+    return _editor(request, form, page=None)
+
+
+@require_http_methods(["GET", "POST"])
+def edit(request, pk):
+    """A proposal already written: a new revision, submitted if asked."""
+    page = get_object_or_404(ProposalPage, pk=pk)
+    if not page.permissions_for_user(request.user).can_edit():
+        raise PermissionDenied
+    draft = page.get_latest_revision_as_object()
+    form = editor.ProposalForm(
+        request.POST or None, initial=editor.ProposalForm.initial_for(draft)
+    )
+    if request.method == "POST" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            draft = editor.save_proposal(
+                page=page, by=request.user, form=form, submit=submit
+            )
+        except editor.EditorError as error:
+            messages.error(request, error.message)
+        else:
+            return _saved(request, draft, submit)
+    return _editor(request, form, page=draft)
+
+
+def _saved(request, page, submitted: bool):
+    if submitted:
+        messages.success(
+            request,
+            _("公開を申請しました。DX推進PTリーダーの承認後に公開されます。"),
+        )
+    else:
+        messages.success(request, _("下書きを保存しました。"))
+    return redirect("proposal_editor:edit", pk=page.pk)
+
+
+def _editor(request, form, *, page):
+    state = page.current_workflow_state if page is not None else None
+    task_state = state.current_task_state if state is not None else None
+    return render(
+        request,
+        "proposals/editor.html",
+        {
+            "form": form,
+            "proposal": page,
+            "workflow_state": state,
+            "in_moderation": page is not None and editor.in_moderation(page),
+            "changes_comment": task_state.comment
+            if state is not None and state.status == state.STATUS_NEEDS_CHANGES
+            else "",
+        },
+    )

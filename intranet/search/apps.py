@@ -8,6 +8,13 @@ class SearchConfig(AppConfig):
     verbose_name = _("サイト内検索")
 
     def ready(self):
-        from . import signals
+        from django.db.models.signals import post_delete, post_save
+
+        from . import signals, synonyms
+        from .models import Synonym
 
         signals.connect()
+        for signal in (post_save, post_delete):
+            signal.connect(
+                synonyms.clear, sender=Synonym, dispatch_uid="search.synonyms"
+            )

@@ -5,45 +5,24 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.text import fold
+from directory.text import FoldedText
 
 from .tokens import Term
 
 
-def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
-    """``fold(text)`` and, when folding changed the length (ß → ss), the index in
-    ``text`` of each folded character; None means the indexes are the same."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded, None
-    positions: list[int] = []
-    pieces = []
-    for index, char in enumerate(text):
-        piece = fold(char)
-        pieces.append(piece)
-        positions.extend([index] * len(piece))
-    return "".join(pieces), positions
-
-
-def _spans(text: str, terms: list[Term], *, start=0, end=None) -> list[tuple[int, int]]:
-    """Where the terms occur in ``text[start:end]`` (indexes into ``text``), merged."""
-    folded, positions = _folded_with_map(text)
-    end = len(text) if end is None else end
-    found = []
-    for term in terms:
-        at = folded.find(term.text)
-        while at != -1:
-            first = positions[at] if positions else at
-            last = (
-                positions[at + len(term.text) - 1]
-                if positions
-                else at + len(term.text) - 1
-            ) + 1
-            if first >= end:
-                break
-            if last > start:
-                found.append((max(first, start), min(last, end)))
-            at = folded.find(term.text, at + 1)
+def _spans(
+    folded: FoldedText, terms: list[Term], *, start=0, end=None
+) -> list[tuple[int, int]]:
+    """Where the terms occur in ``folded.text[start:end]`` (indexes into the original
+    text), merged."""
+    end = len(folded.text) if end is None else end
+    found = [
+        (max(first, start), min(last, end))
+        for term in terms
+        for text in term.texts
+        for first, last in folded.find_all(text)
+        if first < end and last > start
+    ]
     found.sort()
     merged: list[tuple[int, int]] = []
     for first, last in found:
@@ -55,23 +34,27 @@ def _spans(text: str, terms: list[Term], *, start=0, end=None) -> list[tuple[int
 
 
 def mark(text: str, terms: list[Term]) -> SafeString:
-    """All of ``text``, escaped, with every match in ``<mark>``."""
-    return _render(text, _spans(text, terms), 0, len(text))
+    """All of ``text`` as written, escaped, with every match in ``<mark>``."""
+    return _render(text, _spans(FoldedText.of(text), terms), 0, len(text))
 
 
 def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
-    """About ``width`` characters of ``text`` around its first match, escaped, with
-    the matches in ``<mark>``; the beginning of the text when nothing matches."""
-    folded, positions = _folded_with_map(text)
-    first = -1
-    for term in terms:
-        at = folded.find(term.text)
-        if at != -1 and (first == -1 or at < first):
-            first = positions[at] if positions else at
+    """About ``width`` characters of ``text`` (as written) around its first match,
+    escaped, with the matches in ``<mark>``; the beginning when nothing matches."""
+    folded = FoldedText.of(text)
+    first = min(
+        (
+            spans[0][0]
+            for term in terms
+            for text in term.texts
+            if (spans := folded.find_all(text))
+        ),
+        default=-1,
+    )
     start = max(0, first - width // 3) if first > 0 else 0
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
-    body = _render(text, _spans(text, terms, start=start, end=end), start, end)
+    body = _render(text, _spans(folded, terms, start=start, end=end), start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - pieces escaped

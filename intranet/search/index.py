@@ -9,13 +9,13 @@ PostgreSQL: two generated ``tsvector`` columns built with the ``simple`` configu
 
 from __future__ import annotations
 
-import html
+import re
 
 from django.db import connection, transaction
-from django.utils.html import strip_tags
 from wagtail.models import Page
 
-from directory.text import join_lines, tidy
+from directory.text import join_lines
+from intranet.pages.text import html_to_text
 
 from .models import PageEntry
 from .tokens import index_tokens
@@ -24,6 +24,7 @@ from .tokens import index_tokens
 # beyond which phrases no longer match; both databases index the same text.
 MAX_BODY_CHARS = 16_000
 TABLE = PageEntry._meta.db_table
+_SPACES = re.compile(r"[ \t\r\f\v]+")
 FTS_TABLE = "search_page_fts"
 
 # Templates filled with our own table names ({table}, {fts}) in ensure_schema.
@@ -92,14 +93,15 @@ def page_body(page: Page) -> str:
     if not isinstance(text, str):
         text = " ".join(str(part) for part in text or ())
     if "<" in text:
-        text = html.unescape(strip_tags(text))
+        text = html_to_text(text)
     return text
 
 
 def entry_for(page: Page, *, section: str = "") -> PageEntry:
     """An unsaved entry for ``page`` as it is now (its live content)."""
-    title = tidy(page.title)
-    body = tidy(join_lines(page_body(page)))[:MAX_BODY_CHARS]
+    # Stored as written (shown in results); only the tokens are folded.
+    title = page.title.strip()
+    body = _SPACES.sub(" ", join_lines(page_body(page))).strip()[:MAX_BODY_CHARS]
     return PageEntry(
         page_id=page.pk,
         title=title,

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from directory.text import CJK_CHARACTERS, join_lines, normalize
 
+from .synonyms import alternatives
+
 # A run of Japanese characters, or a run of other letters and digits.
 _RUNS = re.compile(rf"([{CJK_CHARACTERS}]+)|([^\W_{CJK_CHARACTERS}]+)")
 MAX_QUERY_CHARS = 100
@@ -45,10 +47,25 @@ class Term:
 
     text: str
     japanese: bool
+    # Other spellings from the editors' synonym list (子ども → 子供, こども).
+    alternatives: tuple[str, ...] = ()
 
     @property
     def bigrams(self) -> list[str]:
-        return [self.text[i : i + 2] for i in range(len(self.text) - 1)]
+        return _bigrams(self.text)
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.text, *self.alternatives)
+
+
+def _bigrams(text: str) -> list[str]:
+    return [text[i : i + 2] for i in range(len(text) - 1)]
+
+
+def _same_kind(text: str, japanese: bool) -> bool:
+    match = _RUNS.fullmatch(text)
+    return match is not None and bool(match.group(1)) == japanese
 
 
 def query_terms(query: str) -> list[Term]:
@@ -56,20 +73,31 @@ def query_terms(query: str) -> list[Term]:
     folded = normalize(join_lines((query or "")[:MAX_QUERY_CHARS]))
     terms: list[Term] = []
     for japanese, word in _RUNS.findall(folded):
-        term = Term((japanese or word)[:MAX_TERM_CHARS], japanese=bool(japanese))
+        text = (japanese or word)[:MAX_TERM_CHARS]
+        # Alternatives of the same kind only: one phrase or one word each.
+        others = tuple(
+            other for other in alternatives(text) if _same_kind(other, bool(japanese))
+        )
+        term = Term(text, japanese=bool(japanese), alternatives=others)
         if term not in terms:
             terms.append(term)
     return terms[:MAX_TERMS]
+
+
+def _spellings(term: Term) -> list[tuple[bool, str]]:
+    """(phrase of bigrams?, text) for the term and each alternative spelling."""
+    return [(term.japanese and len(text) > 1, text) for text in term.texts]
 
 
 def fts5_query(terms: list[Term]) -> str:
     """SQLite FTS5 MATCH expression (tokens hold no quotes: they are letters only)."""
     parts = []
     for term in terms:
-        if term.japanese and len(term.text) > 1:
-            parts.append('"' + " ".join(term.bigrams) + '"')
-        else:
-            parts.append(f'"{term.text}"*')
+        options = [
+            '"' + " ".join(_bigrams(text)) + '"' if phrase else f'"{text}"*'
+            for phrase, text in _spellings(term)
+        ]
+        parts.append(options[0] if len(options) == 1 else f"({' OR '.join(options)})")
     return " AND ".join(parts)
 
 
@@ -77,8 +105,11 @@ def tsquery(terms: list[Term]) -> str:
     """PostgreSQL to_tsquery('simple', …) text: a phrase of bigrams or a prefix."""
     parts = []
     for term in terms:
-        if term.japanese and len(term.text) > 1:
-            parts.append("(" + " <-> ".join(f"'{b}'" for b in term.bigrams) + ")")
-        else:
-            parts.append(f"'{term.text}':*")
+        options = [
+            "(" + " <-> ".join(f"'{b}'" for b in _bigrams(text)) + ")"
+            if phrase
+            else f"'{text}':*"
+            for phrase, text in _spellings(term)
+        ]
+        parts.append(options[0] if len(options) == 1 else f"({' | '.join(options)})")
     return " & ".join(parts)

@@ -279,6 +279,9 @@ if REDIS_URL:
 # Electronic approvals: attachments live outside MEDIA_ROOT, served only through a view
 # that checks who may see the document; the PDF embeds a TrueType Japanese font.
 APPROVALS = env.approvals()
+# Decided PDFs are signed (PAdES) with the ward's certificate; TSA_URL adds a trusted
+# timestamp (B-T). See docs/deployment.md and docs/operations.md.
+APPROVAL_SIGNING = env.approval_signing()
 # Web Push to phones and desktops (intranet/notifications/push.py).
 WEBPUSH = env.webpush()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP

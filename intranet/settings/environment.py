@@ -246,6 +246,10 @@ def email_backend() -> dict:
     return settings
 
 
+# OrgUnit.Kind's values (settings may not import models).
+UNIT_KINDS = {"ward", "department", "section", "unit", "office", "team"}
+
+
 def ldap() -> dict:
     """The LDAP_* settings used by directory/ (sync and login). Empty URI: LDAP off."""
     preset = text("LDAP_PRESET", "openldap")
@@ -256,6 +260,24 @@ def ldap() -> dict:
         raise ConfigurationError(
             f"LDAP_UNITS_FROM={units_from!r} must be ou or department."
         )
+    unit_kinds = []
+    for item in listing("LDAP_UNIT_KINDS"):
+        ending, _equals, kind = item.partition("=")
+        if not ending.strip() or kind.strip() not in UNIT_KINDS:
+            raise ConfigurationError(
+                f"LDAP_UNIT_KINDS item {item!r} must be ENDING=KIND, KIND one of "
+                f"{', '.join(sorted(UNIT_KINDS))}."
+            )
+        unit_kinds.append((ending.strip(), kind.strip()))
+    kinds_by_level = [
+        "" if kind == "-" else kind for kind in listing("LDAP_UNIT_KINDS_BY_LEVEL")
+    ]
+    for kind in kinds_by_level:
+        if kind and kind not in UNIT_KINDS:
+            raise ConfigurationError(
+                f"LDAP_UNIT_KINDS_BY_LEVEL: {kind!r} must be one of "
+                f"{', '.join(sorted(UNIT_KINDS))} (or - for 'by the name's ending')."
+            )
     tls = text("LDAP_TLS", "starttls")
     if tls not in {"starttls", "ldaps", "none"}:
         raise ConfigurationError(f"LDAP_TLS={tls!r} must be starttls, ldaps or none.")
@@ -278,6 +300,10 @@ def ldap() -> dict:
         "DEACTIVATE_MAX_PERCENT": integer("LDAP_DEACTIVATE_MAX_PERCENT", 5, minimum=0),
         "DEACTIVATE_MAX_COUNT": integer("LDAP_DEACTIVATE_MAX_COUNT", 500, minimum=0),
         "UNITS_FROM": units_from,
+        "UNITS_PATH_SEPARATOR": text("LDAP_UNITS_PATH_SEPARATOR", ""),
+        "UNITS_UPPER_ATTRIBUTES": listing("LDAP_UNITS_UPPER_ATTRIBUTES"),
+        "UNIT_KINDS": unit_kinds or None,
+        "UNIT_KINDS_BY_LEVEL": kinds_by_level,
         "OVERLAP_SECONDS": integer("LDAP_OVERLAP_SECONDS", 120, minimum=0),
     }
 
@@ -356,6 +382,74 @@ def approvals() -> dict:
             Path(text("RECORDS_TRANSFER_ROOT", str(VAR_DIR / "records-transfer")))
         ),
     }
+
+
+DEMO_SIGNING_DIR = VAR_DIR / "signing"
+DEMO_MARK = "デモ用"
+
+
+def approval_signing() -> dict:
+    """The ward's signing certificate for decided PDFs (PAdES) and the timestamp
+    authority. Unset, the demo certificate that `make demo` creates under var/ is used
+    when present (production refuses it: see :func:`require_real_signing`)."""
+    demo = DEMO_SIGNING_DIR / "demo-signing.p12"
+    pkcs12 = text("APPROVAL_SIGNING_PKCS12", str(demo) if demo.exists() else None)
+    password = secret("APPROVAL_SIGNING_PASSWORD")
+    if password is None and pkcs12 == str(demo):
+        password = (DEMO_SIGNING_DIR / "demo-signing.password").read_text().strip()
+    roots = listing("APPROVAL_SIGNING_TRUST_ROOTS")
+    if not roots and pkcs12 == str(demo):
+        roots = [str(DEMO_SIGNING_DIR / "demo-ca.pem")]
+    tsa_url = text("TSA_URL")
+    if tsa_url is not None and urlsplit(tsa_url).scheme not in {"http", "https"}:
+        raise ConfigurationError(f"TSA_URL={tsa_url!r} must be an http(s) URL.")
+    named = [("APPROVAL_SIGNING_TRUST_ROOTS", root) for root in roots]
+    for name, path in [("APPROVAL_SIGNING_PKCS12", pkcs12), *named]:
+        if path is not None and not Path(path).is_file():
+            raise ConfigurationError(f"{name}={path!r}: no such file.")
+    return {
+        "PKCS12": pkcs12,
+        "PASSWORD": password or "",
+        "TRUST_ROOTS": roots,
+        "LOCATION": text("APPROVAL_SIGNING_LOCATION", ""),
+        "TSA_URL": tsa_url,
+        "TSA_TIMEOUT": integer("TSA_TIMEOUT", 10, minimum=1),
+    }
+
+
+def require_real_signing(signing: dict) -> None:
+    """Production signs with the ward's own certificate, never a missing or demo one."""
+    if signing["PKCS12"] == str(DEMO_SIGNING_DIR / "demo-signing.p12"):
+        raise ConfigurationError(
+            f"APPROVAL_SIGNING_PKCS12 is unset and the demo certificate ({DEMO_MARK}) "
+            "under var/signing/ would be used; production needs the ward's own."
+        )
+    if not signing["PKCS12"]:
+        raise ConfigurationError(
+            "APPROVAL_SIGNING_PKCS12 must name the ward's signing certificate "
+            "(PKCS#12) in production, with APPROVAL_SIGNING_PASSWORD_FILE."
+        )
+    if not signing["TRUST_ROOTS"]:
+        raise ConfigurationError(
+            "APPROVAL_SIGNING_TRUST_ROOTS must name the CA certificate(s) (PEM) that "
+            "issued the signing certificate."
+        )
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        _key, certificate, _chain = pkcs12.load_key_and_certificates(
+            Path(signing["PKCS12"]).read_bytes(), signing["PASSWORD"].encode() or None
+        )
+    except (ValueError, OSError) as error:
+        raise ConfigurationError(
+            f"APPROVAL_SIGNING_PKCS12={signing['PKCS12']!r} cannot be opened with the "
+            f"password given ({error})."
+        ) from None
+    if certificate is None or DEMO_MARK in certificate.subject.rfc4514_string():
+        raise ConfigurationError(
+            f"APPROVAL_SIGNING_PKCS12={signing['PKCS12']!r} is a demo certificate "
+            f"({DEMO_MARK}); production needs the ward's own."
+        )
 
 
 # Push services browsers subscribe with (RFC 8030 endpoints): the server posts to

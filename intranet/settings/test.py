@@ -15,11 +15,11 @@ MEDIA_ROOT = str(VAR_DIR / "test-media")
 # A file, not ":memory:", so that ASGI server processes started by the tests share it.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+# No signing unless a test sets up its own certificates (tests/support/pki.py); the
+# demo certificate under var/ is for `make run`.
+if not env.text("APPROVAL_SIGNING_PKCS12"):
+    APPROVAL_SIGNING = {**APPROVAL_SIGNING, "PKCS12": None, "TRUST_ROOTS": []}  # noqa: F405
 APPROVALS = {**APPROVALS, "FILES_ROOT": str(VAR_DIR / "test-private" / "approvals")}  # noqa: F405
-# Wagtail's editor autosaves on a timer (and moves a new page to its edit URL when it
-# does); browser tests drive the editor step by step instead.
-WAGTAIL_AUTOSAVE_INTERVAL = 0
-
 # Web Push: a VAPID key in var/, and the tests' own push service on 127.0.0.1.
 WEBPUSH = {
     **WEBPUSH,  # noqa: F405

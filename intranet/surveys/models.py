@@ -29,6 +29,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from intranet.pages.models import OwnedPageMixin
+from intranet.pages.panels import CreationTokenPanel
 from intranet.pages.text import html_to_text, join_text
 from intranet.pages.visibility import viewable_by
 
@@ -90,6 +91,7 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
     content_panels = [
         FormSubmissionsPanel(),
         *AbstractEmailForm.content_panels,
+        CreationTokenPanel(),
         FieldPanel("intro"),
         InlinePanel("form_fields", label=_("質問")),
         FieldPanel("thank_you_text"),
@@ -145,9 +147,10 @@ class SurveyPage(OwnedPageMixin, AbstractEmailForm):
     def search_text(self) -> str:
         """The survey's description and its questions (for the site search)."""
         questions = self.form_fields.all()
+        # Each label and help text a block of its own (no phrase across them).
         return join_text(
             html_to_text(self.intro),
-            "\n".join(f"{field.label} {field.help_text}" for field in questions),
+            *(text for field in questions for text in (field.label, field.help_text)),
         )
 
 

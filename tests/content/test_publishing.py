@@ -244,6 +244,7 @@ def test_page_moderation_is_worded_apart_from_electronic_approvals(client, pt, s
     html = client.get(
         reverse("wagtailadmin_pages:edit", args=[page.pk])
     ).content.decode()
-    for label in ("公開を承認", "コメントを付けて公開を承認", "修正を依頼"):
+    for label in ("承認して公開", "コメントを付けて承認・公開", "修正を依頼"):
         assert label in html
     assert "変更をリクエスト" not in html
+    assert "と公開" not in html  # not 「公開を承認と公開」

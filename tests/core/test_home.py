@@ -16,9 +16,10 @@ def test_home_page_query_count_is_bounded(
 ):
     applicant_client.get("/")  # warm caches (site root, content types)
     # The page and session (≈7) and the dashboard's panels (≈16: approvals, documents,
-    # bookings, news, proposals, pages to review, stale pages per page type); the
+    # bookings, news, proposals, surveys to answer, whether one may write a proposal,
+    # pages to review, stale pages per page type); the
     # bound with data is in tests/content/test_dashboard.py.
-    with django_assert_max_num_queries(24):
+    with django_assert_max_num_queries(27):
         response = applicant_client.get("/")
     assert response.status_code == 200
 

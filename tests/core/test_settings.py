@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from tests.support.pki import production_signing_env
 from tests.support.servers import ROOT
 
 
@@ -34,16 +35,42 @@ def test_settings_load(mode):
     assert result.returncode == 0, result.stderr
 
 
-def test_production_settings_load_with_secret_key():
+def test_production_settings_load_with_secret_key(tmp_path):
     result = run_manage(
         "check",
         env={
             "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "intranet.ward.example.jp",
+            **production_signing_env(tmp_path),
         },
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"APPROVAL_SIGNING_PKCS12": ""}, "APPROVAL_SIGNING_PKCS12"),
+        ({"APPROVAL_SIGNING_PASSWORD_FILE": "/dev/null"}, "cannot be opened"),
+        ({"APPROVAL_SIGNING_PKCS12": "/nonexistent.p12"}, "no such file"),
+        ({"APPROVAL_SIGNING_TRUST_ROOTS": ""}, "APPROVAL_SIGNING_TRUST_ROOTS must"),
+    ],
+)
+def test_production_refuses_a_missing_or_demo_signing_certificate(
+    tmp_path, change, message
+):
+    """Unset, the demo certificate under var/ would be used: `make run` creates it."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "intranet.ward.example.jp",
+        **production_signing_env(tmp_path),
+        **change,
+    }
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,7 @@ def demo_layout(settings, posts):
 
 def test_ldif_dry_run_prints_the_changes_and_writes_nothing(demo_layout):
     out, _err = run("--ldif", str(LDIF), "--dry-run")
-    assert "+ person sato 佐藤 花子" in out
+    assert "+ person 佐藤 花子 (sato)" in out
     assert "+ unit shomu-kakari 庶務係" in out
     assert "created 48" in out
     assert Person.objects.count() == 0

@@ -44,7 +44,27 @@ def test_wrong_password_gives_the_usual_message(client, synced):
     response = log_in(client, "sato", "wrong")
     assert response.status_code == 200
     assert logged_in_as(client) is None
-    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+    page = response.content.decode()
+    assert "ユーザーIDまたはパスワードが正しくありません" in page
+    assert "大文字と小文字は区別されます" not in page
+
+
+def test_user_id_in_another_case_logs_in_as_the_message_says(client, synced):
+    response = log_in(client, "SATO", "demo")
+    assert response.status_code == 302
+    assert logged_in_as(client) == str(synced["sato"].pk)
+    assert log_in(Client(), "SATO", "Demo").status_code == 200  # passwords: exact
+
+
+def test_local_account_logs_in_with_its_user_id_in_another_case(client, db):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(username="local.admin")
+    person.set_password("local-pass")
+    person.save()
+    response = log_in(client, "Local.Admin", "local-pass")
+    assert response.status_code == 302
+    assert logged_in_as(client) == str(person.pk)
 
 
 @pytest.mark.parametrize(

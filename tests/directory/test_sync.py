@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.slapd, pytest.mark.django_db]
 SATO = f"uid=sato,ou=shomu-kakari,ou=somu-ka,ou=somu-bu,ou=ward,{SUFFIX}"
 PEOPLE = 48
 UNITS = 20
+GROUPS = 6
 
 
 def snapshot():
@@ -87,7 +88,8 @@ def test_full_sync_builds_the_ward(shared_slapd, use_ldap, posts):
     assert again.ok
     assert again.run.mode == SyncRun.Mode.INCREMENTAL
     assert (again.run.created, again.run.updated, again.run.moved) == (0, 0, 0)
-    assert again.run.entries_read == UNITS  # units are always read; no person changed
+    # Units and groups are always read; no person changed.
+    assert again.run.entries_read == UNITS + GROUPS
 
 
 def test_incremental_sync_reads_only_changed_entries(slapd, use_ldap, posts):
@@ -99,7 +101,7 @@ def test_incremental_sync_reads_only_changed_entries(slapd, use_ldap, posts):
     result = run_sync()
     assert result.ok, result.message
     assert result.run.mode == SyncRun.Mode.INCREMENTAL
-    assert result.run.entries_read == UNITS + 1
+    assert result.run.entries_read == UNITS + GROUPS + 1
     assert result.run.updated == 1
     assert Person.objects.get(username="sato").extension == "2199"
     assert Person.objects.filter(is_active=True).count() == PEOPLE
@@ -254,6 +256,7 @@ def test_unreachable_server_fails_and_failover_uses_the_next(
     result = run_sync(full=True)
     assert not result.ok
     assert result.run.status == SyncRun.Status.FAILED
+    assert result.run.error.startswith(f"{dead} から読み込めませんでした")
     assert Person.objects.count() == 0
     use_ldap(shared_slapd, URIS=[dead, shared_slapd.uri])
     assert run_sync(full=True).ok
@@ -276,7 +279,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(shared_slapd, use_ldap, post
     assert result.run is None
     assert snapshot() == before
     assert not SyncRun.objects.exists()
-    assert "+ person sato 佐藤 花子" in result.plan.lines
+    assert "+ person 佐藤 花子 (sato)" in result.plan.lines
     assert result.plan.counts.created == PEOPLE
 
 
@@ -330,3 +333,28 @@ def test_escaped_characters_in_dns_keep_people_in_their_unit(slapd, use_ldap, po
     assert not OrgUnit.objects.filter(name__in=["1f", "1f+2f", "annex"]).exists()
     assert run_sync(full=True).ok  # a second run finds nothing to change
     assert Membership.objects.get(person=yoshida).unit == unit
+
+
+def test_refint_membership_changes_are_seen_by_an_incremental_run(use_ldap, posts):
+    """OpenLDAP's refint overlay drops a deleted person from their groups itself; the
+    next incremental run (which reads groups whole) takes them out of the role."""
+    from tests.directory.conftest import _start
+
+    server = _start(
+        modules=("refint",),
+        extra_database_config="overlay refint\nrefint_attributes member\n",
+    )
+    try:
+        use_ldap(server)
+        assert run_sync(full=True).ok
+        dx = Group.objects.get(name=roles.DX_PT)
+        assert dx.user_set.filter(username="ito").exists()
+        ito = f"uid=ito,ou=kikaku-kakari,ou=kikaku-ka,ou=seisaku-bu,ou=ward,{SUFFIX}"
+        server.modify(f"dn: {ito}\nchangetype: delete\n")
+        result = run_sync()
+        assert result.ok, result.message
+        assert result.run.mode == SyncRun.Mode.INCREMENTAL
+        assert not dx.user_set.filter(username="ito").exists()
+        assert "- group dx-pt: 伊藤 さくら (ito)" in result.plan.lines
+    finally:
+        server.close()

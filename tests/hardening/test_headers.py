@@ -3,6 +3,7 @@
 import pytest
 
 from tests.core.test_settings import run_manage
+from tests.support.pki import production_signing_env
 
 
 @pytest.mark.django_db
@@ -27,7 +28,7 @@ def test_login_page_has_the_policy_too(client):
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_production_passes_check_deploy():
+def test_production_passes_check_deploy(tmp_path):
     result = run_manage(
         "check",
         "--deploy",
@@ -37,12 +38,13 @@ def test_production_passes_check_deploy():
             "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
             "SECRET_KEY": "k" * 30 + "Z9%q-x7!" + "m" * 20,
             "ALLOWED_HOSTS": "intranet.ward.example.jp",
+            **production_signing_env(tmp_path),
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_production_cookies_and_hsts():
+def test_production_cookies_and_hsts(tmp_path):
     result = run_manage(
         "shell",
         "-c",
@@ -53,6 +55,7 @@ def test_production_cookies_and_hsts():
             "DJANGO_SETTINGS_MODULE": "intranet.settings.production",
             "SECRET_KEY": "k" * 50,
             "ALLOWED_HOSTS": "intranet.ward.example.jp",
+            **production_signing_env(tmp_path),
         },
     )
     assert result.returncode == 0, result.stderr

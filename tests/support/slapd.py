@@ -66,6 +66,7 @@ class Slapd:
         extra_database_config: str = "",
         tls: bool = False,
         root_dse: str = "",
+        modules: tuple[str, ...] = (),
     ):
         self.suffix = suffix
         self.flavour = flavour
@@ -78,6 +79,7 @@ class Slapd:
         self.process: subprocess.Popen | None = None
         self.ca_file: Path | None = None
         self.ldaps_port: int | None = None
+        self.modules = modules  # extra overlays to load (refint, …)
         global_tls = self._make_certificates() if tls else ""
         if root_dse:
             # Extra root DSE attributes (AD's highestCommittedUSN, dsServiceName).
@@ -161,6 +163,7 @@ class Slapd:
                 f"argsfile {self.directory / 'slapd.args'}",
                 "modulepath /usr/lib/ldap",
                 "moduleload back_mdb",
+                *(f"moduleload {module}" for module in self.modules),
                 "sizelimit unlimited",
                 "loglevel none",
                 global_tls,

@@ -17,6 +17,7 @@ from tests.factories import MembershipFactory, OrgUnitFactory, PersonFactory
 from workflows import services
 from workflows.models import (
     DelegationRule,
+    Document,
     DocumentType,
     RouteStep,
     RuleBook,
@@ -123,6 +124,21 @@ def submitted(draft, applicant):
     def make(**kwargs):
         document = draft(**kwargs)
         return services.submit(document=document, by=document.filer)
+
+    return make
+
+
+@pytest.fixture
+def decided(submitted, kakaricho, kacho):
+    """A 課長専決 document decided: 係長 approves, 課長 decides."""
+
+    def make(**kwargs):
+        document = submitted(**kwargs)
+        services.approve(step=active_step(document), by=kakaricho)
+        services.approve(step=active_step(document), by=kacho, comment="了")
+        document.refresh_from_db()
+        assert document.state == Document.State.DECIDED
+        return document
 
     return make
 

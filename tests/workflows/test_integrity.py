@@ -10,25 +10,12 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from workflows import integrity, services
-from workflows.models import Attachment, Document, LedgerEntry, RouteStep
+from workflows.models import Attachment, LedgerEntry, RouteStep
 
 from .conftest import active_step
 from .test_delegation import away
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def decide(submitted, kakaricho, kacho):
-    def make(**kwargs):
-        document = submitted(**kwargs)
-        services.approve(step=active_step(document), by=kakaricho)
-        services.approve(step=active_step(document), by=kacho, comment="了")
-        document.refresh_from_db()
-        assert document.state == Document.State.DECIDED
-        return document
-
-    return make
 
 
 def raw(sql, params=()):
@@ -46,8 +33,8 @@ def run_verify_ledger():
     return 0, out.getvalue() + err.getvalue()
 
 
-def test_the_decision_entry_records_the_decided_content(decide):
-    document = decide()
+def test_the_decision_entry_records_the_decided_content(decided):
+    document = decided()
     entry = document.ledger_entries.get(action=LedgerEntry.Action.DECIDE)
     assert entry.data["record"] == integrity.record_digest(document)
     report = integrity.verify_contents()
@@ -78,10 +65,10 @@ def test_the_decision_entry_records_the_decided_content(decide):
     ],
 )
 def test_a_decided_document_changed_in_the_database_is_named(
-    decide, applicant, sql, what
+    decided, applicant, sql, what
 ):
-    untouched = decide(title="別の決裁文書")
-    document = decide()
+    untouched = decided(title="別の決裁文書")
+    document = decided()
     raw(sql, [applicant.pk if what == "applicant" else what, document.pk])
     report = integrity.verify_contents()
     assert [m.document_id for m in report.mismatches] == [document.pk]
@@ -141,8 +128,8 @@ def test_what_follows_the_decision_does_not_count_as_a_change(
     assert run_verify_ledger()[0] == 0
 
 
-def test_a_decided_document_without_its_decision_entry_is_found(decide):
-    document = decide()
+def test_a_decided_document_without_its_decision_entry_is_found(decided):
+    document = decided()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -167,20 +154,20 @@ def test_a_decided_document_without_its_decision_entry_is_found(decide):
     ]
 
 
-def test_legacy_decision_entries_are_checked_against_the_submitted_content(decide):
+def test_legacy_decision_entries_are_checked_against_the_submitted_content(decided):
     """Entries written before the record digest: their ``content`` digest still
     catches a changed body."""
-    document = decide()
+    document = decided()
     entry = document.ledger_entries.get(action=LedgerEntry.Action.DECIDE)
     entry.data.pop("record")
-    assert integrity._check(document, entry) == ""
+    assert integrity.check_document(document, entry) == ""
     document.body = "<p>書き換え</p>"
-    assert "content differs" in integrity._check(document, entry)
+    assert "content differs" in integrity.check_document(document, entry)
 
 
 @pytest.mark.parametrize("statement", ["UPDATE", "DELETE"])
-def test_the_database_refuses_update_and_delete_of_ledger_rows(decide, statement):
-    decide()
+def test_the_database_refuses_update_and_delete_of_ledger_rows(decided, statement):
+    decided()
     sql = (
         "UPDATE workflows_ledgerentry SET comment = 'x'"
         if statement == "UPDATE"
@@ -194,10 +181,10 @@ def test_the_database_refuses_update_and_delete_of_ledger_rows(decide, statement
 
 
 def test_verifying_takes_a_constant_number_of_queries_per_batch(
-    decide, django_assert_max_num_queries
+    decided, django_assert_max_num_queries
 ):
     for number in range(5):
-        decide(title=f"文書{number}")
+        decided(title=f"文書{number}")
     with django_assert_max_num_queries(2 * 4 + 1):
         report = integrity.verify_contents(batch=3)
     assert report.ok and report.documents == 5

@@ -8,6 +8,7 @@ finds the step no longer open and gets ``Conflict`` — nothing of theirs is app
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from directory.models import Person
 from directory.org import VacantPostError
 
-from .. import access, engine, flows, integrity, ledger, messages
+from .. import access, engine, flows, integrity, ledger, messages, signing
 from ..errors import ApprovalError, Conflict, NotAllowed
 from ..models import Document, LedgerEntry, Participant, RouteStep
 from ..numbering import assign_number
@@ -144,6 +145,7 @@ def approve(
         *(_DECISION_FIELDS if document.state == Document.State.DECIDED else ()),
     )
     if document.state == Document.State.DECIDED:
+        transaction.on_commit(partial(signing.sign_after_decision, document.pk))
         acted = [s.acted_by for s in state.main_steps if s.acted_by_id]
         messages.decided(document, by=by, recipients=[*_authors(document), *acted])
     return document

@@ -32,4 +32,22 @@
       event.stopImmediatePropagation();
     }
   }, true);
+
+  // Character counters: <textarea data-maxchars="2000"> with a
+  // <p data-counter-for="its id">. Text over the limit is kept (never cut); the
+  // server refuses it with a message, and the counter says so before sending.
+  function updateCounter(field) {
+    var counter = document.querySelector('[data-counter-for="' + field.id + '"]');
+    if (!counter) return;
+    var max = parseInt(field.getAttribute("data-maxchars"), 10);
+    var count = Array.from(field.value).length;
+    counter.textContent = count + " / " + max;
+    counter.classList.toggle("counter--over", count > max);
+  }
+  document.querySelectorAll("[data-maxchars]").forEach(updateCounter);
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-maxchars]")) {
+      updateCounter(event.target);
+    }
+  });
 })();

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
         ('directory', '0006_trigram_search_index'),
         ('records', '0001_initial'),
         ('viewflow', '0015_task_scheduled'),
-        ('workflows', '0005_approval_admin_permissions'),
+        ('workflows', '0007_signed_pdf'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("favicon.ico", pwa.favicon, name="favicon"),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
+    path("records/", include("workflows.records.urls")),
     path("spaces/", include("spaces.urls")),
     path("people/", include("directory.urls")),
     path("search/", include("intranet.search.urls")),

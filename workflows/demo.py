@@ -38,7 +38,10 @@ TYPES = [
         True,
         "月次の運行記録など定型の報告（一括承認できます）",
     ),
+    # Used by 文書管理 (workflows.records), not offered on the drafting form.
+    ("records-disposal", "廃棄協議", 30, False, False, "保存期間が満了した文書の廃棄"),
 ]
+INTERNAL_TYPES = {"records-disposal"}
 
 
 def _post(code: str) -> Post:
@@ -63,6 +66,7 @@ def _rules() -> None:
                 "is_routine": routine,
                 "description": description,
                 "sort_order": order,
+                "is_active": code not in INTERNAL_TYPES,
             },
         )
     book, created = RuleBook.objects.get_or_create(
@@ -106,6 +110,7 @@ def _rules() -> None:
     large = rule("expense", fukukucho, [kakaricho, kacho, bucho], amount_from=5_000_000)
     RuleConsultation.objects.create(rule=large, unit=_unit("zaisei-ka"), post=kacho)
     RuleConsultation.objects.create(rule=large, unit=_unit("kikaku-ka"), post=kacho)
+    rule("records-disposal", kacho, [kakaricho], allow_extra_consultations=False)
     routine = rule("routine", kacho, [kakaricho], allow_extra_consultations=False)
     RuleCirculation.objects.create(
         rule=routine, unit=_unit("bunsho-kakari"), post=kakaricho

@@ -72,19 +72,22 @@ def _safe(value):
     return value
 
 
-def csv_lines(data: Iterable[list]) -> Iterator[str]:
+def csv_lines(data: Iterable[list], columns: list[str] | None = None) -> Iterator[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(headers())  # BOM: Excel opens UTF-8 correctly
+    # BOM: Excel opens UTF-8 correctly
+    yield "\ufeff" + writer.writerow(columns or headers())
     for row in data:
         yield writer.writerow([_safe(value) for value in row])
 
 
-def xlsx_bytes(data: Iterable[list]) -> bytes:
+def xlsx_bytes(
+    data: Iterable[list], columns: list[str] | None = None, sheet_title: str = ""
+) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("起案文書"))
+    sheet = workbook.create_sheet(sheet_title or _("起案文書"))
     bold = Font(bold=True)
     header_cells = []
-    for title in headers():
+    for title in columns or headers():
         cell = WriteOnlyCell(sheet, value=title)
         cell.font = bold
         header_cells.append(cell)

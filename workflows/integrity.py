@@ -23,8 +23,14 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from .models import Attachment, Document, LedgerEntry, RouteStep
+from .records.lifecycle import Disposition
 
-DECISION_ACTIONS = (LedgerEntry.Action.DECIDE, LedgerEntry.Action.DECIDE_ON_BEHALF)
+# A paper 決裁 registered afterwards (workflows.records) records its digest likewise.
+DECISION_ACTIONS = (
+    LedgerEntry.Action.DECIDE,
+    LedgerEntry.Action.DECIDE_ON_BEHALF,
+    LedgerEntry.Action.REGISTER_PAPER,
+)
 
 
 def _moment(value) -> str | None:
@@ -110,10 +116,13 @@ class ContentReport:
 
 def decided_batches(batch: int, *, after: int = 0) -> Iterator[list[Document]]:
     """Decided documents past primary key ``after``, in order, a batch at a time, with
-    their steps and attachments: a constant number of queries per batch."""
+    their steps and attachments: a constant number of queries per batch. Destroyed
+    records (廃棄, workflows.records) are left out: their content is gone by design,
+    and their 廃棄 is itself a ledger entry."""
     last = after
     base = (
         Document.objects.filter(state=Document.State.DECIDED)
+        .exclude(disposition=Disposition.DESTROYED)
         .order_by("pk")
         .prefetch_related(
             Prefetch("steps", queryset=RouteStep.objects.order_by()),

@@ -29,7 +29,7 @@ GENESIS = hashlib.sha256(b"ward-intranet approval ledger").hexdigest()
 def entry_digest(
     *,
     sequence: int,
-    document_id: int,
+    document_id: int | None,
     action: str,
     actor_id: int | None,
     on_behalf_of_id: int | None,
@@ -105,7 +105,7 @@ def append(
     at = timezone.now()
     entry = LedgerEntry(
         sequence=head.sequence + 1,
-        document_id=document.pk,
+        document_id=getattr(document, "pk", None),
         action=LedgerEntry.Action(action).value,
         actor_id=getattr(actor, "pk", None),
         on_behalf_of_id=getattr(on_behalf_of, "pk", None),

@@ -125,7 +125,7 @@ def returned(document: Document, *, to: list[Person], by: Person, comment: str) 
 
 
 def decided(document: Document, *, by: Person, recipients: list[Person]) -> None:
-    signals.document_decided.send(sender=Document, document=document)
+    signals.document_decided.send(sender=Document, document=document, by=by)
     _notify(
         document,
         recipients=recipients,

@@ -23,6 +23,8 @@ from directory.models import OrgUnit, Post
 from intranet.core.dates import fiscal_year_label
 from intranet.core.text import single_line
 
+from .records.lifecycle import RetainedRecord
+
 PERSON = settings.AUTH_USER_MODEL
 
 
@@ -273,9 +275,10 @@ class DocumentQuerySet(models.QuerySet):
         )
 
 
-class Document(models.Model):
+class Document(RetainedRecord):
     """A 起案書: drafted, submitted, routed and decided (or returned, rejected,
-    withdrawn). Decided documents are read-only."""
+    withdrawn). Decided documents are read-only. Its life after the 決裁 (分類, 簿冊,
+    完結, 保存期間満了日, 廃棄・移管) is kept by ``workflows.records``."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("下書き")
@@ -388,6 +391,11 @@ class Document(models.Model):
     decided_at = models.DateTimeField(_("決裁日時"), null=True, blank=True)
     closed_at = models.DateTimeField(_("完結日時"), null=True, blank=True)
     search_text = models.TextField(editable=False, default="")
+    requires_issuance = models.BooleanField(
+        _("施行する文書"),
+        default=False,
+        help_text=_("決裁後に発送・交付するとき。施行をもって完結します"),
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -399,6 +407,9 @@ class Document(models.Model):
             models.Index(fields=["applicant", "state"]),
             models.Index(fields=["filer", "state"]),
             models.Index(fields=["state", "-decided_at"]),
+            # 文書管理簿 (by 年度 and series) and the lists of records at 満了.
+            models.Index(fields=["fiscal_year", "number_series", "number"]),
+            models.Index(fields=["expires_on", "disposition"]),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -932,10 +943,28 @@ class LedgerEntry(models.Model):
         SKIP_STEP = "skip_step", _("段階の省略（管理者）")
         ROUTE_BLOCKED = "route_blocked", _("在任者なしで停止")
         ESCALATE = "escalate", _("期限超過の報告")
+        # 文書管理 (workflows.records)
+        RECEIVE = "receive", _("収受")
+        FILE = "file", _("分類・簿冊への編てつ")
+        COMPLETE = "complete", _("完結")
+        ISSUE = "issue", _("施行")
+        SEAL = "seal", _("公印使用")
+        CIRCULATE = "circulate", _("回覧")
+        CORRECT = "correct", _("訂正")
+        REGISTER_PAPER = "register_paper", _("紙決裁の登録")
+        EXTEND = "extend", _("保存期間の延長")
+        DESTROY = "destroy", _("廃棄")
+        TRANSFER = "transfer", _("移管")
 
     sequence = models.PositiveBigIntegerField(unique=True)
     document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, related_name="ledger_entries"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_entries",
+        help_text="Empty for acts on no 起案 (a 収受, a 回覧 of a notice); "
+        "``data`` then names what it concerns.",
     )
     action = models.CharField(_("操作"), max_length=30, choices=Action.choices)
     actor = models.ForeignKey(

@@ -40,29 +40,26 @@ def series_for(section: OrgUnit) -> DocumentSeries:
         return DocumentSeries.objects.get(unit=section)
 
 
-def _locked_counter(series: DocumentSeries, year: int) -> DocumentCounter:
-    counter = (
-        DocumentCounter.objects.select_for_update()
-        .filter(series=series, fiscal_year=year)
-        .first()
-    )
+def locked_counter(model, **keys):
+    """The counter row of ``model`` for ``keys``, created if missing and locked for
+    the rest of the transaction. Any counter model with ``last_number`` will do
+    (文書番号 here, 収受番号 in workflows.records)."""
+    counter = model.objects.select_for_update().filter(**keys).first()
     if counter is not None:
         return counter
     try:
         with transaction.atomic():
-            DocumentCounter.objects.create(series=series, fiscal_year=year)
+            model.objects.create(**keys)
     except IntegrityError:
-        pass  # created by a concurrent decision; lock the existing row below
-    return DocumentCounter.objects.select_for_update().get(
-        series=series, fiscal_year=year
-    )
+        pass  # created by a concurrent writer; lock the existing row below
+    return model.objects.select_for_update().get(**keys)
 
 
 def assign_number(document: Document, day: datetime.date) -> str:
     """Give ``document`` the next number of its section's series for ``day``'s 年度."""
     series = series_for(document.owner_section)
     year = fiscal_year(day)
-    counter = _locked_counter(series, year)
+    counter = locked_counter(DocumentCounter, series=series, fiscal_year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     document.number_series = series

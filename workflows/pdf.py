@@ -363,6 +363,32 @@ def render(document: Document) -> bytes:
             )
     else:
         story.append(Paragraph(_("なし"), styles["small"]))
+    # 訂正 after 決裁 (workflows.records): the original above never changes.
+    corrections = list(
+        document.corrections.filter(state="approved")
+        .select_related("approver")
+        .order_by("revision")
+    )
+    if corrections:
+        story.append(Paragraph(_("訂正の履歴"), styles["h2"]))
+        for correction in corrections:
+            story.append(
+                Paragraph(
+                    _escape(
+                        _(
+                            "訂正%(revision)s（%(day)s %(approver)s 承認）理由: %(reason)s"
+                        )
+                        % {
+                            "revision": correction.revision,
+                            "day": _local(correction.decided_at),
+                            "approver": correction.approver.full_name,
+                            "reason": correction.reason,
+                        }
+                    ),
+                    styles["small"],
+                )
+            )
+            story.append(Paragraph(_escape(correction.content), styles["body"]))
     story += [
         Spacer(1, 6 * mm),
         Paragraph(

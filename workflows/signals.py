@@ -13,7 +13,8 @@ document_submitted = Signal()
 step_assigned = Signal()
 # 差戻し: document, comment.
 document_returned = Signal()
-# 決裁: document (numbered).
+# 決裁: document (numbered), by (who decided). workflows.records completes the
+# document here (and carries out a decided 廃棄協議 or 公印使用の伺い).
 document_decided = Signal()
 # 却下: document, comment.
 document_rejected = Signal()

@@ -17,6 +17,11 @@ class Kind(models.TextChoices):
     CIRCULATION = "circulation", _("供覧・回覧")
     ROUTE_BLOCKED = "route_blocked", _("決裁ルートの停止（在任者なし）")
     TASK_REASSIGNED = "task_reassigned", _("処理者の変更")
+    # 文書管理 (workflows.records)
+    INCOMING_ASSIGNED = "incoming_assigned", _("収受文書の担当")
+    RECORDS_CIRCULAR = "records_circular", _("回覧")
+    RECORDS_CORRECTION = "records_correction", _("決裁後の訂正")
+    RECORDS_EXPIRING = "records_expiring", _("保存期間の満了")
     # Spaces (座席・会議室)
     BOOKING_CONFIRMED = "booking_confirmed", _("予約確定")
     BOOKING_CANCELLED = "booking_cancelled", _("予約取消")
@@ -59,6 +64,11 @@ ABOUT: dict[Kind, str | None] = {
     Kind.CIRCULATION: DOCUMENT,
     Kind.ROUTE_BLOCKED: DOCUMENT,
     Kind.TASK_REASSIGNED: DOCUMENT,
+    # 文書管理: the services word these with the 秘 title withheld (records.access).
+    Kind.INCOMING_ASSIGNED: None,
+    Kind.RECORDS_CIRCULAR: None,
+    Kind.RECORDS_CORRECTION: None,
+    Kind.RECORDS_EXPIRING: None,
     Kind.BOOKING_CONFIRMED: None,
     Kind.BOOKING_CANCELLED: None,
     Kind.BOOKING_RELEASED: None,

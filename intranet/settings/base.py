@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "intranet.api",
     "directory",
     "workflows",
+    "workflows.records",
     "spaces",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -377,6 +377,10 @@ def approvals() -> dict:
             "APPROVAL_PDF_FONT",
             "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
         ),
+        # 移管: where BagIt packages for the archives are written.
+        "TRANSFER_ROOT": str(
+            Path(text("RECORDS_TRANSFER_ROOT", str(VAR_DIR / "records-transfer")))
+        ),
     }
 
 

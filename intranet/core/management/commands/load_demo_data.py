@@ -17,6 +17,7 @@ LOADERS = [
     "intranet.notifications.demo",
     "spaces.demo",
     "workflows.demo",
+    "workflows.records.demo",
     "intranet.pages.demo",
     "intranet.search.demo",  # last: indexes the pages the others created
 ]

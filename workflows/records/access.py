@@ -1,0 +1,96 @@
+"""Who may see and manage records. Documents' visibility stays with
+``workflows.access``; this adds the 収受 and 回覧 and the 文書管理担当.
+
+The 文書管理担当 is the APPROVAL_ADMINS role (its label is 文書管理担当): they keep the
+分類表, the 簿冊 and the register, and start 廃棄協議, 延長 and 移管. Like the approval
+administrators they see records' metadata, never a 秘 record's title or content
+unless they may read it otherwise.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from directory.models import Membership
+from workflows import access as document_access
+from workflows.routing import owner_section
+
+from .models import Circular, CircularRecipient, IncomingDocument
+
+
+def is_records_manager(user) -> bool:
+    return document_access.is_approval_admin(user)
+
+
+def withheld_title() -> str:
+    """What a 秘 record's title reads as to someone who may not read it."""
+    return _("（秘）文書")
+
+
+def shown_title(title: str, *, confidential: bool, readable: bool) -> str:
+    """The one place that decides a record's title in lists and the register."""
+    return title if readable or not confidential else withheld_title()
+
+
+def section_ids_of(user) -> set[int]:
+    """The 課 the user belongs to today (any membership, 兼務 included)."""
+    memberships = (
+        Membership.objects.on().filter(person_id=user.pk).select_related("unit")
+    )
+    return {owner_section(m.unit).pk for m in memberships}
+
+
+def visible_incoming_for(user) -> QuerySet[IncomingDocument]:
+    """収受 a user may see: their own (担当・登録者), their sections' non-秘 ones,
+    and every one for auditors and the 文書管理担当 (秘 ones only by title: see
+    ``readable_incoming_for``)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return IncomingDocument.objects.none()
+    if document_access.is_auditor(user) or is_records_manager(user):
+        return IncomingDocument.objects.all()
+    return IncomingDocument.objects.filter(readable_incoming_q(user))
+
+
+def readable_incoming_q(user) -> Q:
+    """The 収受 whose title and file ``user`` may read."""
+    if document_access.is_auditor(user):
+        return Q()
+    own = Q(assignee_id=user.pk) | Q(registered_by_id=user.pk)
+    units = section_ids_of(user)
+    reply_visible = Exists(
+        document_access.visible_documents_for(user).filter(pk=OuterRef("reply_id"))
+    )
+    circulated = Exists(
+        CircularRecipient.objects.filter(
+            circular__incoming_id=OuterRef("pk"), person_id=user.pk
+        )
+    )
+    return (
+        own
+        | (Q(confidential=False) & (Q(section_id__in=units) | circulated))
+        | (Q(reply__isnull=False) & reply_visible)
+    )
+
+
+def can_view_incoming(user, incoming: IncomingDocument) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return (
+        IncomingDocument.objects.filter(pk=incoming.pk)
+        .filter(readable_incoming_q(user))
+        .exists()
+    )
+
+
+def visible_circulars_for(user) -> QuerySet[Circular]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Circular.objects.none()
+    return Circular.objects.filter(
+        Q(created_by_id=user.pk)
+        | Exists(
+            CircularRecipient.objects.filter(
+                circular_id=OuterRef("pk"), person_id=user.pk
+            )
+        )
+    )

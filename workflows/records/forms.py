@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directory.models import OrgUnit, Person
+from intranet.core.dates import fiscal_year
+from workflows.attachments import ACCEPT
+from workflows.models import Retention
+
+from .models import Classification, ClassificationTable, IncomingDocument, Issuance
+
+
+def _leaves():
+    table = ClassificationTable.objects.in_force(fiscal_year())
+    if table is None:
+        return Classification.objects.none()
+    return table.classifications.filter(level=Classification.Level.MINOR)
+
+
+class IncomingForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("収受日"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    channel = forms.ChoiceField(
+        label=_("収受方法"), choices=IncomingDocument.Channel.choices
+    )
+    sender = forms.CharField(label=_("差出人"), max_length=200)
+    title = forms.CharField(label=_("件名"), max_length=200)
+    section = forms.ModelChoiceField(
+        label=_("担当課"),
+        queryset=OrgUnit.objects.filter(kind__in=("section", "office")),
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("担当者"),
+        queryset=Person.objects.filter(is_active=True),
+        required=False,
+    )
+    classification = forms.ModelChoiceField(
+        label=_("分類"), queryset=Classification.objects.none(), required=False
+    )
+    retention_years = forms.TypedChoiceField(
+        label=_("保存期間"),
+        choices=[("", _("分類の標準")), *Retention.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    confidential = forms.BooleanField(label=_("秘"), required=False)
+    upload = forms.FileField(
+        label=_("スキャン・ファイル"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].queryset = _leaves()
+
+
+class RegisterFilterForm(forms.Form):
+    fiscal_year = forms.IntegerField(
+        label=_("年度（西暦）"), min_value=1990, max_value=2999, initial=fiscal_year
+    )
+
+
+class CircularForm(forms.Form):
+    subject = forms.CharField(label=_("件名"), max_length=200)
+    message = forms.CharField(label=_("内容"), widget=forms.Textarea, required=False)
+    people = forms.ModelMultipleChoiceField(
+        label=_("回覧先（職員）"),
+        queryset=Person.objects.filter(is_active=True),
+        required=False,
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("回覧先（組織）"), queryset=OrgUnit.objects.all(), required=False
+    )
+
+
+class IssuanceForm(forms.Form):
+    issued_on = forms.DateField(
+        label=_("施行日"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    destination = forms.CharField(label=_("施行先"), max_length=200)
+    method = forms.ChoiceField(label=_("発送方法"), choices=Issuance.Method.choices)
+    seal_name = forms.CharField(
+        label=_("使用する公印"),
+        max_length=60,
+        required=False,
+        help_text=_("例: 区長印。空欄のときは公印を使用しません"),
+    )
+
+
+class CorrectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("訂正の理由"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    content = forms.CharField(
+        label=_("訂正の内容"), widget=forms.Textarea(attrs={"rows": 4})
+    )

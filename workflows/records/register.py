@@ -1,0 +1,193 @@
+"""The 文書管理簿: every decided 起案 and every 収受 of a 年度, one row each.
+
+``register_rows`` is the one source of the rows: the management command, the page
+for the 文書管理担当 and the API all read it. It streams: each table is read with
+``values()`` in chunks, so the number of queries and the memory used do not grow
+with the number of records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directory.models import OrgUnit
+from workflows import access as document_access
+from workflows.models import Document, Retention
+
+from . import access
+from .lifecycle import Disposition, Storage
+from .models import IncomingDocument
+
+CHUNK = 2000
+
+
+def columns() -> list[str]:
+    return [
+        _("区分"),
+        _("文書番号"),
+        _("件名"),
+        _("分類"),
+        _("簿冊"),
+        _("担当課"),
+        _("起案者・担当者"),
+        _("決裁日・収受日"),
+        _("完結日"),
+        _("保存期間"),
+        _("保存期間満了日"),
+        _("保存場所"),
+        _("措置"),
+        _("廃棄・移管日"),
+        _("廃棄協議・移管の番号"),
+    ]
+
+
+def period_label(retention_years: int, extension_years: int) -> str:
+    if not retention_years:
+        return str(_("常用（永年）"))
+    label = str(Retention(retention_years).label)
+    if extension_years:
+        label += _("（%(years)s年延長）") % {"years": extension_years}
+    return label
+
+
+def _day(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo"):
+        value = timezone.localtime(value).date()
+    return value.isoformat()
+
+
+def _classification(row) -> str:
+    code = row["classification__code"]
+    return f"{code} {row['classification__name']}" if code else ""
+
+
+def _name(row, prefix) -> str:
+    return f"{row[prefix + '__last_name'] or ''} {row[prefix + '__first_name'] or ''}".strip()
+
+
+_LABELS: dict = {}
+
+
+def _label(choices, value) -> str:
+    key = (choices, value)
+    if key not in _LABELS:
+        _LABELS[key] = str(choices(value).label)
+    return _LABELS[key]
+
+
+def _readable(user, queryset, readable_q):
+    """Annotate ``readable``: may ``user`` read the title of each row (None: no one,
+    the published register withholds every 秘 title)."""
+    if user is None:
+        return queryset.annotate(readable=Value(False, output_field=BooleanField()))
+    return queryset.annotate(
+        readable=Case(
+            When(readable_q, then=True), default=False, output_field=BooleanField()
+        )
+    )
+
+
+COMMON = (
+    "number_label",
+    "title",
+    "confidential",
+    "classification__code",
+    "classification__name",
+    "binder__name",
+    "completed_on",
+    "retention_years",
+    "extension_years",
+    "expires_on",
+    "storage",
+    "disposition",
+    "disposed_on",
+    "disposal_reference",
+    "readable",
+)
+
+
+def _row(kind: str, row: dict, section: str, person: str, day) -> list:
+    return [
+        kind,
+        row["number_label"],
+        access.shown_title(
+            row["title"], confidential=row["confidential"], readable=row["readable"]
+        ),
+        _classification(row),
+        row["binder__name"] or "",
+        section,
+        person,
+        _day(day),
+        _day(row["completed_on"]),
+        period_label(row["retention_years"], row["extension_years"]),
+        _day(row["expires_on"]),
+        _label(Storage, row["storage"]),
+        _label(Disposition, row["disposition"]),
+        _day(row["disposed_on"]),
+        row["disposal_reference"],
+    ]
+
+
+def register_rows(
+    *, fiscal_year: int, user=None, section: OrgUnit | None = None
+) -> Iterator[list]:
+    """The register of ``fiscal_year``: decided 起案 (by series and number), then
+    収受 (likewise). With ``user``, a 秘 title reads （秘）文書 unless they may read
+    the record; without one (the published register) every 秘 title does."""
+    documents = Document.objects.filter(
+        state=Document.State.DECIDED, fiscal_year=fiscal_year
+    )
+    incoming = IncomingDocument.objects.filter(fiscal_year=fiscal_year)
+    if section is not None:
+        documents = documents.filter(owner_section=section)
+        incoming = incoming.filter(section=section)
+    if user is not None:
+        visible = document_access.visible_documents_for(user).filter(pk=OuterRef("pk"))
+        documents = _readable(user, documents, Exists(visible))
+        incoming = _readable(user, incoming, access.readable_incoming_q(user))
+    else:
+        documents = _readable(None, documents, None)
+        incoming = _readable(None, incoming, None)
+    kind_document, kind_incoming = str(_("起案")), str(_("収受"))
+    for row in (
+        documents.order_by("number_series_id", "number")
+        .values(
+            *COMMON,
+            "owner_section__name",
+            "applicant__last_name",
+            "applicant__first_name",
+            "decided_at",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield _row(
+            kind_document,
+            row,
+            row["owner_section__name"],
+            _name(row, "applicant"),
+            row["decided_at"],
+        )
+    for row in (
+        incoming.order_by("series_id", "number")
+        .values(
+            *COMMON,
+            "section__name",
+            "assignee__last_name",
+            "assignee__first_name",
+            "received_on",
+        )
+        .iterator(chunk_size=CHUNK)
+    ):
+        yield _row(
+            kind_incoming,
+            row,
+            row["section__name"],
+            _name(row, "assignee"),
+            row["received_on"],
+        )

@@ -40,8 +40,9 @@ TYPES = [
     ),
     # Used by 文書管理 (workflows.records), not offered on the drafting form.
     ("records-disposal", "廃棄協議", 30, False, False, "保存期間が満了した文書の廃棄"),
+    ("seal-use", "公印使用伺い", 5, False, False, "施行する文書への公印の使用"),
 ]
-INTERNAL_TYPES = {"records-disposal"}
+INTERNAL_TYPES = {"records-disposal", "seal-use"}
 
 
 def _post(code: str) -> Post:
@@ -111,6 +112,8 @@ def _rules() -> None:
     RuleConsultation.objects.create(rule=large, unit=_unit("zaisei-ka"), post=kacho)
     RuleConsultation.objects.create(rule=large, unit=_unit("kikaku-ka"), post=kacho)
     rule("records-disposal", kacho, [kakaricho], allow_extra_consultations=False)
+    # The 公印管理者 is the 総務課長: the 課長 of the 起案者 in the demo ward.
+    rule("seal-use", kacho, [], allow_extra_consultations=False)
     routine = rule("routine", kacho, [kakaricho], allow_extra_consultations=False)
     RuleCirculation.objects.create(
         rule=routine, unit=_unit("bunsho-kakari"), post=kakaricho

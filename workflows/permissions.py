@@ -17,16 +17,26 @@ MANAGED = {
     "documentseries": ("add", "change", "view"),
     "delegation": ("add", "change", "view"),
 }
+# 文書管理 (workflows.records): the 分類表, 簿冊 and the 公印使用簿 (read only).
+RECORDS_MANAGED = {
+    "classificationtable": ("add", "change", "view"),
+    "classification": ("add", "change", "delete", "view"),
+    "binder": ("add", "change", "view"),
+    "sealuse": ("view",),
+}
 
 
 def grant_admin_permissions(**kwargs) -> None:
     group = Group.objects.filter(name=roles.APPROVAL_ADMINS).first()
     if group is None:
         return
-    codenames = [
-        f"{action}_{model}" for model, actions in MANAGED.items() for action in actions
-    ]
-    permissions = Permission.objects.filter(
-        content_type__app_label="workflows", codename__in=codenames
-    )
-    group.permissions.add(*permissions)
+    for app_label, managed in (("workflows", MANAGED), ("records", RECORDS_MANAGED)):
+        codenames = [
+            f"{action}_{model}"
+            for model, actions in managed.items()
+            for action in actions
+        ]
+        permissions = Permission.objects.filter(
+            content_type__app_label=app_label, codename__in=codenames
+        )
+        group.permissions.add(*permissions)

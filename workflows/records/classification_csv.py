@@ -83,7 +83,8 @@ def import_csv(*, table: ClassificationTable, data: bytes, by) -> int:
         )
     units = {unit.code: unit for unit in OrgUnit.objects.all()}
     types = {kind.code: kind for kind in DocumentType.objects.all()}
-    table.classifications.all().delete()
+    for level in (3, 2, 1):  # children first: a parent is protected
+        table.classifications.filter(level=level).delete()
     nodes: dict[str, Classification] = {}
     for line, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):

@@ -27,7 +27,8 @@ TABLE = [
     ("01-01", "文書・広報", MIDDLE, None, ()),
     ("01-01-01", "文書事務", MINOR, 5, ("general",)),
     ("01-01-02", "庁内報", MINOR, 1, ()),
-    ("01-01-03", "文書管理簿", MINOR, 30, ()),
+    ("01-01-03", "文書の管理・廃棄", MINOR, 30, ("records-disposal",)),
+    ("01-01-04", "公印の使用", MINOR, 5, ("seal-use",)),
     ("01-02", "庁舎管理", MIDDLE, None, ()),
     ("01-02-01", "公用車の運行", MINOR, 1, ("routine",)),
     ("01-02-02", "庁舎の維持管理", MINOR, 10, ()),
@@ -170,6 +171,73 @@ def _paper(people, manager: Person) -> int:
     return 1
 
 
+ISSUED_TITLE = "文書事務研修の開催について（回答）"
+
+
+def _walk(document: Document) -> Document:
+    from workflows import services as approvals
+    from workflows.models import RouteStep
+
+    while True:
+        document.refresh_from_db()
+        step = (
+            RouteStep.objects.filter(
+                document=document, round=document.round, status="active"
+            )
+            .order_by("pk")
+            .first()
+        )
+        if document.state != Document.State.IN_PROGRESS or step is None:
+            return document
+        approvals.approve(step=step, by=step.assignee)
+
+
+def _issue_with_seal(people) -> int:
+    """The reply to the first 収受, decided and issued under the 区長印."""
+    from workflows import services as approvals
+
+    document = Document.objects.filter(title=ISSUED_TITLE).first()
+    if document is None or document.state != Document.State.DRAFT:
+        return 0
+    Document.objects.filter(pk=document.pk).update(
+        requires_issuance=True, body="<p>標記の研修に2名参加します。</p>"
+    )
+    approvals.submit(document=document, by=document.applicant)
+    document = _walk(document)
+    issuance = services.issue(
+        document=document,
+        by=document.applicant,
+        issued_on=timezone.localdate(),
+        destination="東京都総務局",
+        method="post",
+        seal_name="区長印",
+    )
+    _walk(issuance.seal_approval)
+    return 1
+
+
+def _circular(people) -> int:
+    from .models import Circular
+
+    if Circular.objects.exists() or "takahashi" not in people:
+        return 0
+    document = (
+        Document.objects.filter(state=Document.State.DECIDED, confidential=False)
+        .order_by("pk")
+        .first()
+    )
+    if document is None:
+        return 0
+    services.start_circular(
+        by=people["takahashi"],
+        subject=document.title,
+        message="課内で共有します。内容を確認してください。",
+        units=[OrgUnit.objects.get(code="shomu-kakari")],
+        document=document,
+    )
+    return 1
+
+
 def load(*, stdout) -> None:
     people = {person.username: person for person in Person.objects.all()}
     manager = people.get("hayashi")
@@ -180,7 +248,10 @@ def load(*, stdout) -> None:
     filed = _file_decided(manager)
     incoming = _incoming(table, people, manager)
     paper = _paper(people, manager)
+    issued = _issue_with_seal(people)
+    circulars = _circular(people)
     stdout.write(
         f"  records: {table}, {filed} documents filed, {incoming} 収受, "
-        f"{paper} paper decision(s)"
+        f"{paper} paper decision(s), {issued} issued with a seal, "
+        f"{circulars} circular(s)"
     )

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,6 +27,8 @@ from .forms import (
 )
 from .models import Circular, Correction, IncomingDocument
 from .register import columns, register_rows
+from .services.expiring import expiring as expiring_records
+from .services.expiring import year_end
 
 PAGE_ROWS = 200
 
@@ -322,3 +325,103 @@ def correction_decide(request, pk):
     else:
         messages.success(request, _("訂正を処理しました。"))
     return redirect(document)
+
+
+def expiring(request):
+    """Records at (or near) 満了 for the 文書管理担当: 廃棄協議, 延長 or 移管."""
+    if not access.is_records_manager(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    documents, incoming = expiring_records(until=year_end(today))
+    if request.method == "POST":
+        return _act_on_expired(request, documents, incoming)
+    documents = documents.select_related("owner_section").order_by(
+        "expires_on", "owner_section", "number"
+    )[:PAGE_ROWS]
+    incoming = incoming.select_related("section").order_by(
+        "expires_on", "section", "number"
+    )[:PAGE_ROWS]
+    readable = set(
+        document_access.visible_documents_for(request.user)
+        .filter(pk__in=[d.pk for d in documents if d.confidential])
+        .values_list("pk", flat=True)
+    )
+    rows = [
+        {
+            "key": f"d{d.pk}",
+            "number": d.number_label,
+            "title": access.shown_title(
+                d.title, confidential=d.confidential, readable=d.pk in readable
+            ),
+            "section": d.owner_section.name,
+            "expires_on": d.expires_on,
+            "expired": d.expires_on < today,
+            "disposition": d.get_disposition_display(),
+        }
+        for d in documents
+    ] + [
+        {
+            "key": f"i{i.pk}",
+            "number": i.number_label,
+            "title": access.shown_title(
+                i.title, confidential=i.confidential, readable=False
+            ),
+            "section": i.section.name,
+            "expires_on": i.expires_on,
+            "expired": i.expires_on < today,
+            "disposition": i.get_disposition_display(),
+        }
+        for i in incoming
+    ]
+    return render(request, "records/expiring.html", {"rows": rows, "today": today})
+
+
+def _chosen(request, documents, incoming) -> list:
+    keys = request.POST.getlist("record")
+    document_ids = [int(k[1:]) for k in keys if k[:1] == "d" and k[1:].isdigit()]
+    incoming_ids = [int(k[1:]) for k in keys if k[:1] == "i" and k[1:].isdigit()]
+    return [
+        *documents.filter(pk__in=document_ids).select_related("owner_section"),
+        *incoming.filter(pk__in=incoming_ids).select_related("section"),
+    ]
+
+
+def _act_on_expired(request, documents, incoming):
+    records = _chosen(request, documents, incoming)
+    action = request.POST.get("action")
+    try:
+        if not records:
+            raise ApprovalError(_("文書を選んでください。"))
+        if action == "dispose":
+            sections = {getattr(r, "owner_section", None) or r.section for r in records}
+            if len(sections) != 1:
+                raise ApprovalError(_("廃棄協議は課ごとに起案してください。"))
+            disposal = services.request_disposal(
+                section=sections.pop(), records=records, by=request.user
+            )
+            messages.success(
+                request,
+                _("廃棄協議を起案しました（%(count)s件）。決裁後に廃棄されます。")
+                % {"count": len(records)},
+            )
+            return redirect(disposal.approval)
+        if action == "transfer":
+            folders = services.transfer(records=records, by=request.user)
+            messages.success(
+                request, _("%(count)s件を移管しました。") % {"count": len(folders)}
+            )
+        elif action == "extend":
+            years = request.POST.get("years", "")
+            for record in records:
+                services.extend_retention(
+                    record=record,
+                    years=int(years) if years.isdigit() else 0,
+                    reason=request.POST.get("reason", ""),
+                    by=request.user,
+                )
+            messages.success(request, _("保存期間を延長しました。"))
+        else:
+            raise ApprovalError(_("操作を選んでください。"))
+    except ApprovalError as error:
+        messages.error(request, str(error))
+    return redirect("records:expiring")

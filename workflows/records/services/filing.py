@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.db import transaction
 from django.db.models import Q
@@ -286,6 +287,14 @@ def register_incoming(
     return incoming
 
 
+def reply_title(title: str) -> str:
+    """「研修の開催について（通知）」 → 「研修の開催について（回答）」."""
+    base = re.sub(r"（[^（）]*）$", "", title).strip() or title
+    if not base.endswith("について"):
+        base += "について"
+    return (_("%(title)s（回答）") % {"title": base})[:200]
+
+
 @transaction.atomic
 def start_reply(*, incoming: IncomingDocument, by: Person) -> Document:
     """A 起案 in answer to a 収受, linked both ways (処理経過 on both)."""
@@ -298,7 +307,7 @@ def start_reply(*, incoming: IncomingDocument, by: Person) -> Document:
         raise ApprovalError(_("廃棄・移管した文書には回答できません。"))
     document = create_draft(
         applicant=by,
-        title=(_("%(title)sについて（回答）") % {"title": incoming.title})[:200],
+        title=reply_title(incoming.title),
         retention_years=incoming.retention_years,
         confidential=incoming.confidential,
     )

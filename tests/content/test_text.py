@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_html_to_text_strips_markup_and_keeps_lines():
     assert (
         html_to_text("<p>会議&amp;稟議</p><p>押印<br>廃止</p>")
-        == "会議&稟議\n押印\n廃止"
+        == "会議&稟議\n\n押印\n廃止"  # blocks apart, lines joined
     )
 
 
@@ -57,7 +57,8 @@ def test_standard_page_search_text(site, office):
         by=office.admin,
     )
     text = page.search_text()
-    assert text.split("\n") == [
+    # Blocks are kept apart by a blank line, so phrases never run across them.
+    assert text.split("\n\n") == [
         "概要",
         "会議室",
         "予約は座席・会議室から",
@@ -71,7 +72,7 @@ def test_news_search_text(make_news):
         title="お知らせ", lead="ペーパーレス週間", body="<p>会議資料</p>"
     )
     assert isinstance(article, NewsArticlePage)
-    assert article.search_text() == "ペーパーレス週間\n会議資料"
+    assert article.search_text() == "ペーパーレス週間\n\n会議資料"
 
 
 def test_comments_are_stored_as_text_and_rendered_escaped(client, applicant, proposal):

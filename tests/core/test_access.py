@@ -89,7 +89,7 @@ def test_login_with_wrong_password_says_so(client, applicant):
     response = client.post("/accounts/login/", {"username": "sato", "password": "nope"})
     assert response.status_code == 200
     assert not response.context["user"].is_authenticated
-    assert "正しいユーザー名とパスワードを入力してください" in response.content.decode()
+    assert "ユーザーIDまたはパスワードが正しくありません" in response.content.decode()
 
 
 def test_inactive_person_cannot_log_in(client, applicant):

@@ -36,7 +36,7 @@ def test_wrong_password_shows_a_clear_message(live, new_page, applicant):
     page.get_by_label("パスワード").fill("wrong")
     page.get_by_test_id("login-submit").click()
     assert (
-        "正しいユーザー名とパスワードを入力してください"
+        "ユーザーIDまたはパスワードが正しくありません"
         in page.get_by_role("alert").inner_text()
     )
 

@@ -17,7 +17,9 @@ def test_every_url_refuses_a_post_without_csrf_token(applicant, home_page):
     client.force_login(applicant)
     accepted = []
     for name, path in sample_paths():
-        if name in CSRF_EXEMPT:
+        # The API (/api/v1/) never reads the session cookie: a caller needs a token,
+        # so a forged cross-site POST carries no authority (tests/api covers 401).
+        if name in CSRF_EXEMPT or path.startswith("/api/v1/"):
             continue
         response = client.post(path, {"anything": "1"})
         if response.status_code not in {403, 404}:

@@ -182,3 +182,14 @@ def test_a_secret_subject_stays_out_of_the_email(submitted, kakaricho, settings)
     [message] = [m for m in mail.outbox if kakaricho.email in m.to]
     assert SECRET not in message.subject + message.body
     assert Notification.objects.get(recipient=kakaricho).subject.endswith(SECRET)
+
+
+@pytest.mark.parametrize("confidential", [False, True])
+def test_submitting_tells_the_first_approver(submitted, kakaricho, confidential):
+    """The gate reads the stored document: a submission is stored as such before the
+    first step's holder is told, 秘 or not."""
+    document = submitted(title="窓口の押印廃止について", confidential=confidential)
+    [notice] = Notification.objects.filter(recipient=kakaricho)
+    assert notice.kind == Kind.TASK_ASSIGNED
+    assert "窓口の押印廃止について" in notice.subject
+    assert notice.url == document.get_absolute_url()

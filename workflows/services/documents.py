@@ -476,6 +476,9 @@ def submit(
             "rulebook": plan.rule.rulebook.number,
         },
     )
+    # Stored before the flow starts: the first step's holder is told of the document
+    # through the document gate, which reads the stored state (a draft is nobody's).
+    document.save(update_fields=["state", "round", "submitted_at"])
     state = engine.RouteState(
         document,
         steps,

@@ -98,7 +98,9 @@ def test_phone_approval_round_trip(live, new_page, bucho_rule, applicant, bucho)
     document = Document.objects.get(title=title)
     assert document.state == Document.State.DECIDED
     page.goto(f"{base}/approvals/{document.pk}/")
-    assert page.get_by_test_id("document-number").inner_text() == "令和8年度 千代総第1号"
+    assert (
+        page.get_by_test_id("document-number").inner_text() == "令和8年度 千代総第1号"
+    )
     assert page.get_by_test_id("seal").count() == 4  # 起案者, 係長, 課長, 部長
     assert_no_horizontal_overflow(page)
     screenshot(page, "approvals-document-phone")

@@ -17,13 +17,7 @@ TITLE = "窓口の呼出しを画面で知らせる"
 REASON = "効果の欄に、待ち時間がどれだけ減るかの見込みを書いてください。"
 
 
-def test_write_review_resubmit_publish_support(
-    live,
-    new_page,
-    pt,
-    site,
-    applicant,  # noqa: F811
-):
+def test_the_publishing_journey(live, new_page, pt, site, applicant):  # noqa: F811
     assert getattr(settings, "WAGTAIL_AUTOSAVE_INTERVAL", None) != 0
     base = live.url
 

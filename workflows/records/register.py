@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,6 +83,9 @@ def _label(choices, value) -> str:
 
 def _known(queryset, known_q):
     """Annotate ``known``: may the reader know of each row (its title)."""
+    if isinstance(known_q, Q) and not known_q:
+        # An auditor knows of everything; When() refuses an empty condition.
+        return queryset.annotate(known=Value(True, output_field=BooleanField()))
     return queryset.annotate(
         known=Case(When(known_q, then=True), default=False, output_field=BooleanField())
     )

@@ -60,6 +60,29 @@ def _variant_characters() -> frozenset[str]:
     return frozenset(table) | frozenset(table.values())
 
 
+@functools.cache
+def _variant_groups() -> dict[str, tuple[str, ...]]:
+    """{kanji: every kanji of its 異体字 group, the form searched on first}."""
+    groups: dict[str, list[str]] = {}
+    for variant, form in variants().items():
+        groups.setdefault(form, [form]).append(variant)
+    return {char: tuple(group) for group in groups.values() for char in group}
+
+
+def spellings(word: str, *, limit: int = 16) -> list[str]:
+    """The ways of writing ``word`` with its kanji's 異体字 (高橋 → 高橋, 髙橋), the word
+    as given first, at most ``limit``: for text stored only as written (room and
+    floor names), matched by the database without a folded copy."""
+    found = [""]
+    groups = _variant_groups()
+    for char in word:
+        options = groups.get(char, (char,))
+        if char in options:
+            options = (char, *(other for other in options if other != char))
+        found = [head + option for head in found for option in options][:limit]
+    return found
+
+
 def has_variants(value: str) -> bool:
     """Whether ``value`` holds a kanji that has 異体字 (so that a match may have come
     through a variant rather than as written)."""

@@ -180,8 +180,10 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = OrgUnit.objects.on(timezone.localdate()).filter(
-            kind__in=[OrgUnit.Kind.SECTION, OrgUnit.Kind.OFFICE]
+        self.fields["unit"].queryset = (
+            OrgUnit.objects.on(timezone.localdate())
+            .filter(kind__in=[OrgUnit.Kind.SECTION, OrgUnit.Kind.OFFICE])
+            .order_by("sort_key", "id")
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,6 +86,9 @@ def _readable(user, queryset, readable_q):
     the published register withholds every 秘 title)."""
     if user is None:
         return queryset.annotate(readable=Value(False, output_field=BooleanField()))
+    if isinstance(readable_q, Q) and not readable_q:
+        # An auditor reads everything; When() refuses an empty condition.
+        return queryset.annotate(readable=Value(True, output_field=BooleanField()))
     return queryset.annotate(
         readable=Case(
             When(readable_q, then=True), default=False, output_field=BooleanField()

@@ -126,3 +126,25 @@ def test_register_page_for_records_managers_only(
     assert (
         client.get(reverse("records:register") + "?fiscal_year=abc").status_code == 200
     )
+
+
+def test_an_auditor_reads_the_register_with_its_incoming(
+    client, office, table, records_manager
+):
+    """Auditors read every record: the page lists the 収受 of the year (no 500)."""
+    from workflows.records import services
+
+    incoming = services.register_incoming(
+        by=records_manager,
+        received_on=timezone.localdate(),
+        channel="mail",
+        sender="東京都総務局",
+        title="監査で見る収受",
+        section=office.units.somu_ka,
+        confidential=True,
+    )
+    client.force_login(office.auditor)
+    url = reverse("records:register") + f"?fiscal_year={incoming.fiscal_year}"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "監査で見る収受" in page.content.decode()

@@ -5,6 +5,8 @@ new 起案 (copy the document; the copy keeps ``copied_from``)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,6 +17,7 @@ from directory.org import VacantPostError, post_holder
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify
 from workflows import access as document_access
+from workflows import signing
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.models import Document, LedgerEntry, RouteStep
 
@@ -50,6 +53,11 @@ def correction_approver(document: Document) -> Person:
             _("決裁者の職が空席のため、訂正を承認できる職員がいません。")
         ) from None
     return holder
+
+
+def signing_reason(correction: Correction) -> str:
+    """The reason signed into the corrected revision's PDF signature."""
+    return f"{correction.document.number_label} 訂正（第{correction.revision}号）"
 
 
 def _title(document: Document) -> str:
@@ -133,6 +141,16 @@ def decide_correction(
             "event": "approve" if approve else "reject",
         },
     )
+    if approve:
+        # The corrected content is a new revision, signed again like a decision;
+        # the bytes signed at 決裁 never change.
+        transaction.on_commit(
+            partial(
+                signing.sign_after_revision,
+                correction.document_id,
+                signing_reason(correction),
+            )
+        )
     notify(
         recipients=[correction.requested_by],
         kind=Kind.RECORDS_CORRECTION,

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from directory.models import OrgUnit, Person
+from intranet.core.dates import SEIREKI, format_date
 from workflows import pdf
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.models import Attachment, Document, DocumentType, LedgerEntry
@@ -117,7 +118,7 @@ def request_disposal(
             )
     lines = "".join(
         f"<li>{escape(_register_number(r))} {escape(r.title)}"
-        f"（{escape(_('満了日'))} {r.expires_on:%Y-%m-%d}）</li>"
+        f"（{escape(_('満了日'))} {format_date(r.expires_on, style=SEIREKI)}）</li>"
         for r in locked
     )
     approval = create_draft(

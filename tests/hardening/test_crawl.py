@@ -94,6 +94,10 @@ ROUTES: dict[str, Route] = {
     # --- accounts and the framework ---------------------------------------------------
     "login": Route(get=302, stranger=302, anonymous=200),
     "logout": Route(get=405, stranger=405, post=True),
+    # Single sign-on: not configured in the crawl's world, so nothing there for anyone
+    # (tests/sso/ signs in through the tests' own providers).
+    "sso:oidc-login": Route(get=404, stranger=404, anonymous=404),
+    "sso:oidc-callback": Route(get=404, stranger=404, anonymous=404),
     "set_language": Route(get=405, stranger=405, anonymous=405, post=True),
     "javascript-catalog": Route(stranger=STAFF),
     "health": Route(stranger=STAFF, anonymous=200),

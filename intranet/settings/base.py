@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "intranet.notifications",
     "intranet.search",
     "intranet.api",
+    "intranet.sso",
     "directory",
     "workflows",
     "workflows.records",
@@ -282,6 +283,9 @@ APPROVALS = env.approvals()
 # Decided PDFs are signed (PAdES) with the ward's certificate; TSA_URL adds a trusted
 # timestamp (B-T). See docs/deployment.md and docs/operations.md.
 APPROVAL_SIGNING = env.approval_signing()
+# Single sign-on beside the password: OpenID Connect and SAML 2.0 (intranet/sso/,
+# docs/deployment.md). People are matched to the directory, never created.
+SSO = env.single_sign_on()
 # Web Push to phones and desktops (intranet/notifications/push.py).
 WEBPUSH = env.webpush()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP

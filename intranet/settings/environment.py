@@ -356,6 +356,88 @@ def trusted_proxies() -> list[str]:
     return proxies
 
 
+# How a claim (OIDC) or attribute (SAML) finds the directory person, by its name.
+SSO_MATCH_FIELDS = {"employee_number", "email", "username"}
+_SSO_FIELD_BY_CLAIM = {
+    "employeenumber": "employee_number",
+    "employee_number": "employee_number",
+    "employeeid": "employee_number",
+    "email": "email",
+    "mail": "email",
+    "upn": "email",
+    "preferred_username": "email",
+    "userprincipalname": "email",
+}
+# SAML authentication contexts that mean the identity provider checked two factors.
+DEFAULT_SAML_MFA_CONTEXTS = [
+    "http://schemas.microsoft.com/claims/multipleauthn",
+    "https://refeds.org/profile/mfa",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+]
+
+
+def _sso_match(prefix: str, name: str, default_claim: str) -> tuple[str, str]:
+    claim = text(f"{prefix}_MATCH_{name}", default_claim)
+    field = choice(
+        f"{prefix}_MATCH_FIELD",
+        _SSO_FIELD_BY_CLAIM.get(claim.rsplit("/", 1)[-1].lower(), "username"),
+        SSO_MATCH_FIELDS,
+    )
+    return claim, field
+
+
+def single_sign_on() -> dict:
+    """Single sign-on beside the password (intranet/sso/): OpenID Connect when
+    OIDC_DISCOVERY_URL is set, SAML 2.0 when SAML_IDP_METADATA_URL or _FILE is set."""
+    oidc = None
+    discovery = text("OIDC_DISCOVERY_URL")
+    if discovery is not None:
+        if not discovery.startswith(
+            ("https://", "http://127.0.0.1", "http://localhost")
+        ):
+            raise ConfigurationError(
+                f"OIDC_DISCOVERY_URL={discovery!r} must be an https:// address."
+            )
+        claim, field = _sso_match("OIDC", "CLAIM", "email")
+        oidc = {
+            "DISCOVERY_URL": discovery,
+            "CLIENT_ID": required("OIDC_CLIENT_ID", "OIDC_DISCOVERY_URL is set"),
+            "CLIENT_SECRET": secret("OIDC_CLIENT_SECRET")
+            or required("OIDC_CLIENT_SECRET", "OIDC_DISCOVERY_URL is set"),
+            "SCOPES": text("OIDC_SCOPES", "openid email profile"),
+            "MATCH_CLAIM": claim,
+            "MATCH_FIELD": field,
+            "LABEL": text("OIDC_LABEL"),
+            "TIMEOUT": integer("OIDC_TIMEOUT", 10, minimum=1),
+        }
+    saml = None
+    metadata_url = text("SAML_IDP_METADATA_URL")
+    metadata_file = text("SAML_IDP_METADATA_FILE")
+    if metadata_url or metadata_file:
+        if metadata_file and not Path(metadata_file).is_file():
+            raise ConfigurationError(
+                f"SAML_IDP_METADATA_FILE={metadata_file!r} is not a readable file."
+            )
+        claim, field = _sso_match("SAML", "ATTRIBUTE", "mail")
+        saml = {
+            "METADATA_URL": metadata_url,
+            "METADATA_FILE": metadata_file,
+            "ENTITY_ID": text("SAML_SP_ENTITY_ID"),
+            "MATCH_ATTRIBUTE": claim,
+            "MATCH_FIELD": field,
+            "MFA_CONTEXTS": listing("SAML_MFA_CONTEXTS", DEFAULT_SAML_MFA_CONTEXTS),
+            "LABEL": text("SAML_LABEL"),
+            "XMLSEC_BINARY": text("SAML_XMLSEC_BINARY"),
+        }
+    return {
+        "OIDC": oidc,
+        "SAML": saml,
+        "COUNTS_AS_MFA": flag("SSO_COUNTS_AS_MFA", False),
+    }
+
+
 def approvals() -> dict:
     """Settings of the electronic approvals (workflows/): private files and the PDF font."""
     files_root = Path(

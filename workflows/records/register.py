@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,15 +81,13 @@ def _label(choices, value) -> str:
     return _LABELS[key]
 
 
-def _readable(user, queryset, readable_q):
-    """Annotate ``readable``: may ``user`` read the title of each row (None: no one,
-    the published register withholds every 秘 title)."""
-    if user is None:
-        return queryset.annotate(readable=Value(False, output_field=BooleanField()))
+def _known(queryset, known_q):
+    """Annotate ``known``: may the reader know of each row (its title)."""
+    if isinstance(known_q, Q) and not known_q:
+        # An auditor knows of everything; When() refuses an empty condition.
+        return queryset.annotate(known=Value(True, output_field=BooleanField()))
     return queryset.annotate(
-        readable=Case(
-            When(readable_q, then=True), default=False, output_field=BooleanField()
-        )
+        known=Case(When(known_q, then=True), default=False, output_field=BooleanField())
     )
 
 
@@ -108,7 +106,7 @@ COMMON = (
     "disposition",
     "disposed_on",
     "disposal_reference",
-    "readable",
+    "known",
 )
 
 
@@ -116,8 +114,8 @@ def _row(kind: str, row: dict, section: str, person: str, day) -> list:
     return [
         kind,
         row["number_label"],
-        access.shown_title(
-            row["title"], confidential=row["confidential"], readable=row["readable"]
+        document_access.shown_title(
+            row["title"], confidential=row["confidential"], known=row["known"]
         ),
         _classification(row),
         row["binder__name"] or "",
@@ -138,8 +136,10 @@ def register_rows(
     *, fiscal_year: int, user=None, section: OrgUnit | None = None
 ) -> Iterator[list]:
     """The register of ``fiscal_year``: decided 起案 (by series and number), then
-    収受 (likewise). With ``user``, a 秘 title reads （秘）文書 unless they may read
-    the record; without one (the published register) every 秘 title does."""
+    収受 (likewise). With ``user``, each title is shown as the one gate allows
+    (``workflows.access``: marked （秘）, or withheld as （秘）文書 from someone who
+    may not know of the record); without one (the published register) every 秘
+    title is withheld."""
     documents = Document.objects.filter(
         state=Document.State.DECIDED, fiscal_year=fiscal_year
     )
@@ -148,12 +148,13 @@ def register_rows(
         documents = documents.filter(owner_section=section)
         incoming = incoming.filter(section=section)
     if user is not None:
-        visible = document_access.visible_documents_for(user).filter(pk=OuterRef("pk"))
-        documents = _readable(user, documents, Exists(visible))
-        incoming = _readable(user, incoming, access.readable_incoming_q(user))
+        knowable = document_access.knowable_documents_for(user)
+        documents = _known(documents, Exists(knowable.filter(pk=OuterRef("pk"))))
+        incoming = _known(incoming, access.knowable_incoming_q(user))
     else:
-        documents = _readable(None, documents, None)
-        incoming = _readable(None, incoming, None)
+        # The published register: every title but the 秘 ones.
+        documents = _known(documents, Q(confidential=False))
+        incoming = _known(incoming, Q(confidential=False))
     kind_document, kind_incoming = str(_("起案")), str(_("収受"))
     for row in (
         documents.order_by("number_series_id", "number")

@@ -60,12 +60,6 @@ def signing_reason(correction: Correction) -> str:
     return f"{correction.document.number_label} 訂正（第{correction.revision}号）"
 
 
-def _title(document: Document) -> str:
-    return access.shown_title(
-        document.title, confidential=document.confidential, readable=False
-    )
-
-
 @transaction.atomic
 def request_correction(
     *, document: Document, by: Person, reason: str, content: str
@@ -107,7 +101,8 @@ def request_correction(
     notify(
         recipients=[approver],
         kind=Kind.RECORDS_CORRECTION,
-        subject=_("決裁後の訂正の承認依頼: %(title)s") % {"title": _title(document)},
+        subject=_("決裁後の訂正の承認依頼: %(title)s")
+        % {"title": access.shown_title(approver, document)},
         url=document.get_absolute_url(),
         actor=by,
         group_key=f"document:{document.pk}",
@@ -159,7 +154,7 @@ def decide_correction(
             if approve
             else _("訂正は承認されませんでした: %(title)s")
         )
-        % {"title": _title(correction.document)},
+        % {"title": access.shown_title(correction.requested_by, correction.document)},
         url=correction.document.get_absolute_url(),
         actor=by,
         group_key=f"document:{correction.document_id}",

@@ -14,6 +14,8 @@ RUN_APT_PACKAGES := fonts-ipaexfont-gothic
 APT_PACKAGES += $(RUN_APT_PACKAGES)
 # Signed decided PDFs: poppler's pdfsig and NSS's certutil verify them in the tests.
 APT_PACKAGES += poppler-utils libnss3-tools
+# pysaml2 signs and verifies SAML assertions with xmlsec1 (intranet/sso/).
+APT_PACKAGES += xmlsec1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

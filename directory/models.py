@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import managed
-from .collation import person_sort_key
+from .collation import person_sort_key, text_sort_key
 from .text import normalize, romaji_variants
 
 
@@ -80,6 +80,9 @@ class OrgUnit(models.Model):
     )
     ldap_dn = models.CharField(_("LDAP DN"), max_length=512, blank=True)
     search_text = models.TextField(editable=False, default="")
+    # 五十音順 of the reading (else the name): flat lists and pickers order by it;
+    # the org chart keeps sort_order (the ward's own order) and breaks ties by it.
+    sort_key = models.CharField(max_length=200, editable=False, default="")
 
     objects = EffectiveQuerySet.as_manager()
 
@@ -100,10 +103,10 @@ class OrgUnit(models.Model):
 
     def save(self, *args, **kwargs):
         self._set_path()
-        self.search_text = self.build_search_text()
+        self.refresh_search_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "sort_key"}
         super().save(*args, **kwargs)
         if self.path != f"{self._path_prefix()}{self.pk}/":
             # A new row learns its own id only after the first insert.
@@ -112,6 +115,11 @@ class OrgUnit(models.Model):
 
     def get_absolute_url(self):
         return reverse("directory:unit", args=[self.pk])
+
+    def refresh_search_fields(self) -> None:
+        """Recompute ``search_text`` and ``sort_key`` (bulk writes call this too)."""
+        self.search_text = self.build_search_text()
+        self.sort_key = text_sort_key(self.name_kana, self.name)
 
     def build_search_text(self) -> str:
         """Name, reading, code and short name, normalised for the people finder."""

@@ -161,7 +161,9 @@ def photo(request, pk: int):
 @require_GET
 def units(request):
     day, error = _day_from(request)
-    all_units = list(OrgUnit.objects.on(day).order_by("depth", "sort_order", "name"))
+    all_units = list(
+        OrgUnit.objects.on(day).order_by("depth", "sort_order", "sort_key", "id")
+    )
     counts = dict(
         Membership.objects.on(day)
         .filter(person__is_active=True)
@@ -204,7 +206,9 @@ def unit(request, pk: int):
         .order_by("post__rank", "person__sort_key", "id")
     )
     sub_units = list(
-        OrgUnit.objects.on(day).filter(parent=unit).order_by("sort_order", "name")
+        OrgUnit.objects.on(day)
+        .filter(parent=unit)
+        .order_by("sort_order", "sort_key", "id")
     )
     return render(
         request,

@@ -12,6 +12,7 @@ from intranet.api.api import urlpatterns as api_v1_urlpatterns
 from intranet.core import errors, pwa
 from intranet.core import views as core_views
 from intranet.proposals.urls import editor_urlpatterns as proposal_editor_urls
+from intranet.sso import views as sso_views
 
 handler400 = errors.bad_request
 handler403 = errors.permission_denied
@@ -20,7 +21,8 @@ handler500 = errors.server_error
 
 urlpatterns = [
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", core_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", sso_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sso/", include("intranet.sso.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("healthz", core_views.health, name="health"),
@@ -32,6 +34,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
     path("favicon.ico", pwa.favicon, name="favicon"),
+    path("signin/", include("intranet.signin.urls")),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
     path("records/", include("workflows.records.urls")),

@@ -53,6 +53,7 @@ class PlanItem:
     occupant: str = ""  # a name the viewer may see, else ""
     state_label: str = ""  # the state's translated label (looked up once per plan)
     occupant_search: str = ""  # the occupant's normalised name, reading and romaji
+    occupant_sort_key: str = ""  # the occupant's place in 五十音順
 
     @property
     def mark(self) -> str:
@@ -141,6 +142,7 @@ _PERSON = (
     "first_name",
     "spaces_profile__location_visibility",
     "search_text",
+    "sort_key",
 )
 
 
@@ -193,6 +195,7 @@ def floor_plan(
     choices: dict[int, str] = {}
     shown_by: dict[int, int] = {}
     searchable: dict[int, str] = {}
+    sort_keys: dict[int, str] = {}
     for resource_id, person_id, status, start, end, *person in booking_rows:
         by_resource.setdefault(resource_id, []).append(
             Hold(person_id, status, start, end)
@@ -200,6 +203,7 @@ def floor_plan(
         names[person_id] = _name(*person[:3])
         choices[person_id] = person[3] or privacy.DEFAULT_VISIBILITY
         searchable[person_id] = person[4]
+        sort_keys[person_id] = person[5]
         if status in HOLDING:
             shown_by.setdefault(resource_id, person_id)
     resources = []
@@ -210,6 +214,7 @@ def floor_plan(
             names[resource.assigned_to_id] = _name(*row[12:15])
             choices[resource.assigned_to_id] = row[15] or privacy.DEFAULT_VISIBILITY
             searchable[resource.assigned_to_id] = row[16]
+            sort_keys[resource.assigned_to_id] = row[17]
     visible = privacy.visible_people(
         viewer,
         {pk: privacy.Visibility(choice) for pk, choice in choices.items()},
@@ -230,9 +235,12 @@ def floor_plan(
             shown = resource.assigned_to_id
         if shown is not None and shown in visible:
             occupant, search = names[shown], searchable[shown]
+            sort_key = sort_keys[shown]
         else:
-            occupant, search = "", ""
-        items.append(PlanItem(resource, state, own, occupant, labels[state], search))
+            occupant, search, sort_key = "", "", ""
+        items.append(
+            PlanItem(resource, state, own, occupant, labels[state], search, sort_key)
+        )
     return FloorPlan(floor, starts_at, ends_at, areas, items)
 
 

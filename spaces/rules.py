@@ -10,7 +10,6 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from intranet.core.dates import closure_reason, format_date
@@ -155,7 +154,7 @@ def check_times(
                 % {
                     "resource": resource.label,
                     "days": rules.max_days_ahead,
-                    "last": date_format(last_day, "SHORT_DATE_FORMAT"),
+                    "last": format_date(last_day),
                 }
             )
 

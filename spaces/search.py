@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from directory.text import tidy
+from directory.text import spellings, tidy
 
 from .models import Floor, Resource
 
@@ -26,20 +26,22 @@ class SpaceHit:
 
 
 def search_spaces(query: str, limit: int = 10) -> list[SpaceHit]:
-    # Width is folded (Ｐ→P, ｶ→カ); kana are kept, since names are matched as stored.
+    # Width is folded (Ｐ→P, ｶ→カ) and each word is also tried in its 異体字 spellings
+    # (髙 for 高, 﨑 for 崎); kana are kept, since names are matched as stored.
     words = tidy(query).split()
     if not words:
         return []
     hits: list[SpaceHit] = []
     resource_query = Q()
     for word in words:
-        resource_query &= (
-            Q(code__icontains=word)
-            | Q(name__icontains=word)
-            | Q(area__name__icontains=word)
-            | Q(floor__name__icontains=word)
-            | Q(floor__building__name__icontains=word)
-            | Q(equipment__name__icontains=word)
+        resource_query &= _any_spelling(
+            word,
+            "code",
+            "name",
+            "area__name",
+            "floor__name",
+            "floor__building__name",
+            "equipment__name",
         )
     resources = (
         Resource.objects.filter(resource_query)
@@ -64,7 +66,7 @@ def search_spaces(query: str, limit: int = 10) -> list[SpaceHit]:
     if len(hits) < limit:
         floor_query = Q()
         for word in words:
-            floor_query &= Q(name__icontains=word) | Q(building__name__icontains=word)
+            floor_query &= _any_spelling(word, "name", "building__name")
         for floor in Floor.objects.filter(floor_query).select_related("building")[
             : limit - len(hits)
         ]:
@@ -78,3 +80,12 @@ def search_spaces(query: str, limit: int = 10) -> list[SpaceHit]:
                 )
             )
     return hits
+
+
+def _any_spelling(word: str, *fields: str) -> Q:
+    """Any of ``fields`` holds ``word`` in any of its 異体字 spellings."""
+    condition = Q()
+    for spelling in spellings(word):
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": spelling})
+    return condition

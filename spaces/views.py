@@ -168,12 +168,15 @@ def floor(request, pk):
     found = []
     if search:
         words = normalize(search).split()
-        found = [
-            item
-            for item in context["plan"].items
-            if item.occupant_search
-            and all(word in item.occupant_search for word in words)
-        ]
+        found = sorted(
+            (
+                item
+                for item in context["plan"].items
+                if item.occupant_search
+                and all(word in item.occupant_search for word in words)
+            ),
+            key=lambda item: (item.occupant_sort_key, item.resource.code),
+        )
         highlighted.update(item.resource.pk for item in found)
     context.update(search=search, found=found)
     query = urlencode(

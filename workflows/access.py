@@ -90,13 +90,18 @@ def may_know_of(user, document: Document) -> bool:
     that is not 秘 (their stuck-steps list names it). A 秘 document's existence and
     title are as confidential as its body.
     """
-    if can_view_document(user, document):
-        return True
-    return (
-        not document.confidential
-        and document.state != Document.State.DRAFT
-        and getattr(user, "is_active", False)
-        and is_approval_admin(user)
+    return knowable_documents_for(user).filter(pk=document.pk).exists()
+
+
+def knowable_documents_for(user) -> QuerySet[Document]:
+    """The documents ``user`` may know of: ``may_know_of`` for many at once (a
+    register, an export), as a queryset to filter or to test with ``Exists``."""
+    visible = visible_documents_for(user)
+    if not (getattr(user, "is_active", False) and is_approval_admin(user)):
+        return visible
+    return Document.objects.filter(
+        Q(pk__in=visible.values("pk"))
+        | Q(confidential=False) & ~Q(state=Document.State.DRAFT)
     )
 
 
@@ -120,16 +125,27 @@ def withheld_title() -> str:
 
 def document_title(document: Document) -> str:
     """The title as shown to those who may know of it (marked when 秘)."""
-    if document.confidential:
-        return _("（秘）%(title)s") % {"title": document.title}
-    return document.title
+    return shown_title(document.title, confidential=document.confidential, known=True)
+
+
+def shown_title(title: str, *, confidential: bool, known: bool) -> str:
+    """A title as shown to someone who may (``known``) or may not know of the
+    document: marked （秘） when 秘, or ``withheld_title()``. ``title_for`` for one
+    document; for many, ``known`` comes from ``knowable_documents_for``."""
+    if not known:
+        return withheld_title()
+    if confidential:
+        return _("（秘）%(title)s") % {"title": title}
+    return title
 
 
 def title_for(user, document: Document) -> str:
     """The title ``user`` may be shown: the real one, or ``withheld_title()``."""
-    if may_know_of(user, document):
-        return document_title(document)
-    return withheld_title()
+    return shown_title(
+        document.title,
+        confidential=document.confidential,
+        known=may_know_of(user, document),
+    )
 
 
 def can_edit_document(user, document: Document) -> bool:

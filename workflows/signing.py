@@ -222,6 +222,25 @@ def sign_after_decision(document_id: int) -> None:
     sign_decided_document.enqueue(document_id)
 
 
+def sign_revision_once(*, document: Document, reason: str) -> SignedPdf:
+    """Sign the document's current content as a new revision for ``reason`` (a
+    訂正), unless a revision was already signed for it: a retried task signs once."""
+    with transaction.atomic():
+        Document.objects.select_for_update().get(pk=document.pk)
+        done = document.signed_pdfs.filter(reason=reason).order_by("-revision").first()
+        return done or sign_document(document=document, reason=reason)
+
+
+def sign_after_revision(document_id: int, reason: str) -> None:
+    """After an approved 訂正 commits: sign the corrected content again, in the task
+    worker like a decision (the signed bytes of earlier revisions never change)."""
+    if not is_configured():
+        return
+    from .tasks import sign_document_revision
+
+    sign_document_revision.enqueue(document_id, reason)
+
+
 def add_archive_timestamp(signed: SignedPdf) -> SignedPdf:
     """Append validation data and a document timestamp (PAdES B-LTA) as an incremental
     update: the bytes signed before stay an unchanged prefix."""

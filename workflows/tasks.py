@@ -20,3 +20,15 @@ def sign_decided_document(document_id: int) -> str:
 
     signed = signed_pdf_for(Document.objects.get(pk=document_id))
     return signed.level if signed else ""
+
+
+@task()
+def sign_document_revision(document_id: int, reason: str) -> int:
+    """Sign a new revision of a decided document (an approved 訂正) once."""
+    from .models import Document
+    from .signing import sign_revision_once
+
+    signed = sign_revision_once(
+        document=Document.objects.get(pk=document_id), reason=reason
+    )
+    return signed.revision

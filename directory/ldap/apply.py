@@ -82,7 +82,7 @@ def apply_plan(plan: Plan, *, effective_date: datetime.date, progress=None) -> N
         for order, (record, _parent) in enumerate(plan.unit_creates)
     ]
     for unit in created_units:
-        unit.search_text = unit.build_search_text()
+        unit.refresh_search_fields()
     OrgUnit.objects.bulk_create(created_units, batch_size=BATCH)
     for unit, (record, _parent) in zip(created_units, plan.unit_creates, strict=True):
         unit_ids[("new", record.external_id)] = unit.pk

@@ -31,17 +31,28 @@ current_source: contextvars.ContextVar = contextvars.ContextVar(
 WATCHED_FLAGS = ("is_active", "is_staff", "is_superuser")
 
 
-def record(*, action: str, target, details: dict | None = None) -> None:
+def record(
+    *,
+    action: str,
+    target=None,
+    details: dict | None = None,
+    about: tuple[str, str, str] | None = None,
+) -> None:
+    """One entry about ``target`` (a row), or ``about`` = (type, id, description) for
+    what has no row here (an identity provider's account unknown to the directory)."""
     from .models import AuditEntry
 
     actor = current_actor.get()
+    if target is not None:
+        about = (target._meta.label_lower, str(target.pk), str(target))
+    target_type, target_id, target_repr = about
     AuditEntry.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         source=current_source.get(),
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        target_repr=str(target)[:200],
+        target_type=target_type,
+        target_id=target_id[:64],
+        target_repr=target_repr[:200],
         details=details or {},
     )
 

@@ -1,9 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -20,6 +22,14 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     form_class = LoginForm
     redirect_authenticated_user = True
+
+    @method_decorator(login_not_required)
+    def dispatch(self, request, *args, **kwargs):
+        # Signed in already and sent here from a page (the CMS, the Django admin) that
+        # refuses this account: redirecting back would loop. Say so instead.
+        if request.user.is_authenticated and request.GET.get(self.redirect_field_name):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

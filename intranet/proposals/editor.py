@@ -141,11 +141,11 @@ class ProposalForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sections"].queryset = OrgUnit.objects.filter(
             kind__in=["department", "section", "office"], valid_until__isnull=True
-        ).order_by("code")
+        ).order_by("sort_key", "id")
         self.fields["owners"].queryset = (
             self.fields["owners"]
             .queryset.model.objects.filter(is_active=True, groups__name=roles.DX_PT)
-            .order_by("last_name_kana", "first_name_kana", "pk")
+            .order_by("sort_key", "pk")
             .distinct()
         )
         self.fields["owners"].label_from_instance = lambda person: (

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "intranet.notifications",
     "intranet.search",
     "intranet.api",
+    "intranet.signin",
+    "intranet.sso",
     "directory",
     "workflows",
     "workflows.records",
@@ -56,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
 ]
 
@@ -68,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Session lifetimes, then the second factor (intranet/signin/middleware.py).
+    "intranet.signin.middleware.SessionLifetimeMiddleware",
+    "intranet.signin.middleware.SecondFactorMiddleware",
     "intranet.core.middleware.NoStoreMiddleware",
     "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
@@ -191,6 +199,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
+# Second factors and session lifetimes (intranet/signin/): MFA_REQUIRED off / outside /
+# always, INTERNAL_NETWORKS, MFA_REQUIRED_GROUPS, idle and absolute session lifetimes.
+globals().update(env.signin())
+OTP_TOTP_ISSUER = env.text("INTRANET_SITE_NAME", "庁内ポータル")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]
@@ -282,6 +294,9 @@ APPROVALS = env.approvals()
 # Decided PDFs are signed (PAdES) with the ward's certificate; TSA_URL adds a trusted
 # timestamp (B-T). See docs/deployment.md and docs/operations.md.
 APPROVAL_SIGNING = env.approval_signing()
+# Single sign-on beside the password: OpenID Connect and SAML 2.0 (intranet/sso/,
+# docs/deployment.md). People are matched to the directory, never created.
+SSO = env.single_sign_on()
 # Web Push to phones and desktops (intranet/notifications/push.py).
 WEBPUSH = env.webpush()
 # No avatars from gravatar.com: the intranet calls no outside service (and the CSP

@@ -341,19 +341,106 @@ def login_throttle() -> dict:
     }
 
 
-def trusted_proxies() -> list[str]:
-    """Addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+def networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (CIDR)."""
     import ipaddress
 
-    proxies = listing("TRUSTED_PROXIES")
-    for proxy in proxies:
+    values = listing(name)
+    for value in values:
         try:
-            ipaddress.ip_network(proxy, strict=False)
+            ipaddress.ip_network(value, strict=False)
         except ValueError:
             raise ConfigurationError(
-                f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network."
+                f"{name}: {value!r} is not an IP address or network."
             ) from None
-    return proxies
+    return values
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+    return networks("TRUSTED_PROXIES")
+
+
+# How a claim (OIDC) or attribute (SAML) finds the directory person, by its name.
+SSO_MATCH_FIELDS = {"employee_number", "email", "username"}
+_SSO_FIELD_BY_CLAIM = {
+    "employeenumber": "employee_number",
+    "employee_number": "employee_number",
+    "employeeid": "employee_number",
+    "email": "email",
+    "mail": "email",
+    "upn": "email",
+    "preferred_username": "email",
+    "userprincipalname": "email",
+}
+# SAML authentication contexts that mean the identity provider checked two factors.
+DEFAULT_SAML_MFA_CONTEXTS = [
+    "http://schemas.microsoft.com/claims/multipleauthn",
+    "https://refeds.org/profile/mfa",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+    "urn:oasis:names:tc:SAML:2.0:ac:classes:TimeSyncToken",
+]
+
+
+def _sso_match(prefix: str, name: str, default_claim: str) -> tuple[str, str]:
+    claim = text(f"{prefix}_MATCH_{name}", default_claim)
+    field = choice(
+        f"{prefix}_MATCH_FIELD",
+        _SSO_FIELD_BY_CLAIM.get(claim.rsplit("/", 1)[-1].lower(), "username"),
+        SSO_MATCH_FIELDS,
+    )
+    return claim, field
+
+
+def single_sign_on() -> dict:
+    """Single sign-on beside the password (intranet/sso/): OpenID Connect when
+    OIDC_DISCOVERY_URL is set, SAML 2.0 when SAML_IDP_METADATA_URL or _FILE is set."""
+    oidc = None
+    discovery = text("OIDC_DISCOVERY_URL")
+    if discovery is not None:
+        if not discovery.startswith(
+            ("https://", "http://127.0.0.1", "http://localhost")
+        ):
+            raise ConfigurationError(
+                f"OIDC_DISCOVERY_URL={discovery!r} must be an https:// address."
+            )
+        claim, field = _sso_match("OIDC", "CLAIM", "email")
+        oidc = {
+            "DISCOVERY_URL": discovery,
+            "CLIENT_ID": required("OIDC_CLIENT_ID", "OIDC_DISCOVERY_URL is set"),
+            "CLIENT_SECRET": secret("OIDC_CLIENT_SECRET")
+            or required("OIDC_CLIENT_SECRET", "OIDC_DISCOVERY_URL is set"),
+            "SCOPES": text("OIDC_SCOPES", "openid email profile"),
+            "MATCH_CLAIM": claim,
+            "MATCH_FIELD": field,
+            "LABEL": text("OIDC_LABEL"),
+            "TIMEOUT": integer("OIDC_TIMEOUT", 10, minimum=1),
+        }
+    saml = None
+    metadata_url = text("SAML_IDP_METADATA_URL")
+    metadata_file = text("SAML_IDP_METADATA_FILE")
+    if metadata_url or metadata_file:
+        if metadata_file and not Path(metadata_file).is_file():
+            raise ConfigurationError(
+                f"SAML_IDP_METADATA_FILE={metadata_file!r} is not a readable file."
+            )
+        claim, field = _sso_match("SAML", "ATTRIBUTE", "mail")
+        saml = {
+            "METADATA_URL": metadata_url,
+            "METADATA_FILE": metadata_file,
+            "ENTITY_ID": text("SAML_SP_ENTITY_ID"),
+            "MATCH_ATTRIBUTE": claim,
+            "MATCH_FIELD": field,
+            "MFA_CONTEXTS": listing("SAML_MFA_CONTEXTS", DEFAULT_SAML_MFA_CONTEXTS),
+            "LABEL": text("SAML_LABEL"),
+            "XMLSEC_BINARY": text("SAML_XMLSEC_BINARY"),
+        }
+    return {
+        "OIDC": oidc,
+        "SAML": saml,
+        "COUNTS_AS_MFA": flag("SSO_COUNTS_AS_MFA", False),
+    }
 
 
 def approvals() -> dict:
@@ -502,3 +589,34 @@ def generated_vapid_key(path: Path) -> str:
         )
         path.chmod(0o600)
     return path.read_text(encoding="utf-8")
+
+
+def signin() -> dict:
+    """Second factors and session lifetimes (intranet/signin/, docs/deployment.md)."""
+    idle = integer("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=60)
+    lifetime = integer("SESSION_MAX_SECONDS", 60 * 60 * 10, minimum=60)
+    not_below("SESSION_MAX_SECONDS", lifetime, "SESSION_IDLE_SECONDS", idle)
+    idle_outside = integer(
+        "SESSION_IDLE_SECONDS_OUTSIDE", min(idle, 30 * 60), minimum=60
+    )
+    lifetime_outside = integer(
+        "SESSION_MAX_SECONDS_OUTSIDE", min(lifetime, 60 * 60 * 4), minimum=60
+    )
+    not_below(
+        "SESSION_MAX_SECONDS_OUTSIDE",
+        lifetime_outside,
+        "SESSION_IDLE_SECONDS_OUTSIDE",
+        idle_outside,
+    )
+    return {
+        "MFA_REQUIRED": choice("MFA_REQUIRED", "off", {"off", "outside", "always"}),
+        "MFA_REQUIRED_GROUPS": listing("MFA_REQUIRED_GROUPS"),
+        "INTERNAL_NETWORKS": networks("INTERNAL_NETWORKS"),
+        "SESSION_IDLE_SECONDS": idle,
+        "SESSION_MAX_SECONDS": lifetime,
+        "SESSION_IDLE_SECONDS_OUTSIDE": idle_outside,
+        "SESSION_MAX_SECONDS_OUTSIDE": lifetime_outside,
+        # The passkeys' relying party: the host name staff type (default: the
+        # request's host); passkeys registered under one name do not work under another.
+        "WEBAUTHN_RP_ID": text("WEBAUTHN_RP_ID"),
+    }

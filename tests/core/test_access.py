@@ -116,3 +116,24 @@ def test_health_check_is_public(client, db):
 @pytest.mark.parametrize("path", ["/", "/notifications/"])
 def test_pages_render_for_staff(applicant_client, home_page, path):
     assert applicant_client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/cms/", "/cms/pages/", "/django-admin/", "/django-admin/auth/group/"]
+)
+def test_a_signed_in_member_without_the_right_is_told_not_looped(
+    client, office, home_page, path
+):
+    """The admin sites send a member without access to the login page, which used to
+    send her straight back: a redirect loop. She is told plainly instead."""
+    client.force_login(office.stranger)
+    response = client.get(path, follow=True)  # a cycle raises RedirectCycleError
+    assert response.status_code == 403
+    assert "このページを閲覧する権限がありません" in response.content.decode()
+
+
+def test_the_login_page_still_sends_a_signed_in_member_home(client, office):
+    client.force_login(office.stranger)
+    response = client.get("/accounts/login/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"

@@ -17,7 +17,13 @@ TITLE = "窓口の呼出しを画面で知らせる"
 REASON = "効果の欄に、待ち時間がどれだけ減るかの見込みを書いてください。"
 
 
-def test_the_publishing_journey(live, new_page, pt, site, applicant):  # noqa: F811
+def test_write_review_resubmit_publish_support(
+    live,
+    new_page,
+    pt,  # noqa: F811 - the fixture imported above
+    site,  # noqa: F811
+    applicant,
+):
     assert getattr(settings, "WAGTAIL_AUTOSAVE_INTERVAL", None) != 0
     base = live.url
 

@@ -2,7 +2,9 @@
 
 The crawl and the stored-XSS tests visit every page against this world: a draft and a
 submitted document with an attachment, a desk booking and a room booking waiting for
-approval, a notification, a presence period, a delegation.
+approval, a notification, a presence period, a delegation; a 収受 with its scan, a
+回覧 and a 訂正 request of 文書管理; a PT proposal sent for 公開承認 (the lead's
+review, the member's editor).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from tests.spaces.conftest import business_day, facility_manager, make_campus
 from tests.workflows.conftest import draft, rules, submitted, zaisei
 from workflows import services as workflow_services
 from workflows.models import Delegation, RouteStep
+from workflows.records import services as records_services
+from workflows.records.models import IncomingDocument
 
 __all__ = ["draft", "facility_manager", "rules", "submitted", "zaisei"]
 
@@ -120,6 +124,29 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
     )
     token = spaces_services.issue_calendar_token(person=applicant)
     proposal, comment = make_proposal(office)
+    in_review = make_proposal_in_review(office, text=text)
+    incoming = records_services.register_incoming(
+        by=applicant,
+        received_on=slots.today(),
+        channel=IncomingDocument.Channel.MAIL,
+        sender="東京都総務局" + text,
+        title="研修の開催について" + text,
+        section=office.units.somu_ka,
+        assignee=applicant,
+        upload=SimpleUploadedFile(
+            "通知.pdf", PDF_BYTES, content_type="application/pdf"
+        ),
+    )
+    circular = records_services.start_circular(
+        by=applicant,
+        subject="回覧" + text,
+        message="ご確認ください" + text,
+        people=[office.kakaricho],
+        document=decided,
+    )
+    correction = records_services.request_correction(
+        document=decided, by=applicant, reason="誤字" + text, content="訂正" + text
+    )
     cms_document = CmsDocument(title="庁内規程集")
     cms_document.file.save("kitei.pdf", SimpleUploadedFile("kitei.pdf", PDF_BYTES))
     return SimpleNamespace(
@@ -139,6 +166,10 @@ def make_world(office, draft, *, title="庁内報の発行について", text=""
         cms_document=cms_document,
         proposal=proposal,
         comment=comment,
+        in_review=in_review,
+        incoming=incoming,
+        circular=circular,
+        correction=correction,
     )
 
 
@@ -162,6 +193,28 @@ def make_proposal(office):
         proposal=proposal, author=office.applicant, body="賛成です。"
     )
     return proposal, comment
+
+
+def make_proposal_in_review(office, *, text=""):
+    """A proposal 伊藤 wrote and sent for 公開承認: 渡辺 (``office.pt_lead``) reviews it.
+
+    Until it is published it is hers and the lead's: the secret text goes in.
+    """
+    office.pt_lead = PersonFactory(username="watanabe", last_name="渡辺")
+    office.pt_lead.groups.add(
+        Group.objects.get(name=roles.DX_PT), Group.objects.get(name=roles.DX_PT_LEAD)
+    )
+    page = ProposalPage(
+        title="窓口予約のオンライン化" + text,
+        slug="online-booking",
+        problem=f"<p>窓口の待ち時間が長い。{text}</p>",
+        live=False,
+        owner=office.pt_member,
+    )
+    ProposalIndexPage.objects.get().add_child(instance=page)
+    page.save_revision(user=office.pt_member)
+    page.get_workflow().start(page, office.pt_member)
+    return ProposalPage.objects.get(pk=page.pk)
 
 
 @pytest.fixture

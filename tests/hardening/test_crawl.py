@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import pytest
 from django.apps import apps
@@ -48,26 +49,41 @@ class Route:
     query: Callable = field(default=lambda world: "")
     own: bool = False
     may_change: frozenset = frozenset()
+    path: str = ""
 
 
-def doc(world):
-    return {"pk": world.document.pk}
+def pk_of(name: str) -> Callable:
+    """URL kwargs ``{"pk": …}`` of the world's object at the dotted ``name``."""
+    return lambda world: {"pk": attrgetter(name)(world).pk}
 
 
-def draft(world):
-    return {"pk": world.draft.pk}
+doc = pk_of("document")
+draft = pk_of("draft")
+booking = pk_of("desk_booking")
+floor = pk_of("campus.floor")
+person = pk_of("office.applicant")
+incoming = pk_of("incoming")
+circular = pk_of("circular")
+decided = pk_of("decided")
+in_review = pk_of("in_review")
 
 
-def booking(world):
-    return {"pk": world.desk_booking.pk}
+# The API takes a token, never a session: every session — the stranger's, the
+# owner's, none — gets 401 problem+json, so only the anonymous crawl applies here.
+# Every operation is crawled with a stranger's and the owner's token in
+# tests/api/test_token_crawl.py, generated from the OpenAPI schema.
+API = Route(get=401, stranger=401, anonymous=401)
 
 
-def floor(world):
-    return {"pk": world.campus.floor.pk}
-
-
-def person(world):
-    return {"pk": world.office.applicant.pk}
+def api(status=401, **ids):
+    """An API route with its path parameters taken from the world; ``status`` 405
+    for an operation that is not a GET (refused before the token is looked at)."""
+    return Route(
+        kwargs=lambda w: {name: pick(w).pk for name, pick in ids.items()},
+        get=status,
+        stranger=status,
+        anonymous=status,
+    )
 
 
 # Pages every member of staff may see (their own inbox, the people finder, the
@@ -78,6 +94,10 @@ ROUTES: dict[str, Route] = {
     # --- accounts and the framework ---------------------------------------------------
     "login": Route(get=302, stranger=302, anonymous=200),
     "logout": Route(get=405, stranger=405, post=True),
+    # Single sign-on: not configured in the crawl's world, so nothing there for anyone
+    # (tests/sso/ signs in through the tests' own providers).
+    "sso:oidc-login": Route(get=404, stranger=404, anonymous=404),
+    "sso:oidc-callback": Route(get=404, stranger=404, anonymous=404),
     "set_language": Route(get=405, stranger=405, anonymous=405, post=True),
     "javascript-catalog": Route(stranger=STAFF),
     "health": Route(stranger=STAFF, anonymous=200),
@@ -86,6 +106,39 @@ ROUTES: dict[str, Route] = {
     "service-worker": Route(stranger=STAFF, anonymous=200),
     "offline": Route(stranger=STAFF, anonymous=200),
     "favicon": Route(stranger=STAFF, anonymous=200),
+    # --- sign-in: second factors and sessions (intranet/signin) ----------------------
+    "signin:settings": Route(stranger=STAFF),
+    "signin:enrol": Route(stranger=STAFF),
+    # Without a factor the verification step leads to enrolment.
+    "signin:verify": Route(get=302, stranger=302, post=True, own=True),
+    "signin:totp": Route(stranger=STAFF, post=True),
+    "signin:totp_remove": Route(get=405, stranger=405, post=True, own=True),
+    "signin:recovery_codes": Route(
+        get=405,
+        stranger=405,
+        post=True,
+        own=True,
+        may_change=frozenset({"otp_static.staticdevice", "otp_static.statictoken"}),
+    ),
+    "signin:passkey_new_options": Route(get=405, stranger=405, post=True, own=True),
+    "signin:passkey_add": Route(get=405, stranger=405, post=True, own=True),
+    "signin:passkey_remove": Route(
+        kwargs=lambda w: {"pk": 1}, get=405, stranger=405, post=True
+    ),
+    # The login page's passkey: anyone may ask for a challenge and answer it.
+    "signin:passkey_options": Route(
+        get=405, stranger=405, anonymous=405, post=True, own=True
+    ),
+    "signin:passkey_verify": Route(
+        get=405, stranger=405, anonymous=405, post=True, own=True
+    ),
+    "signin:sign_out_everywhere": Route(get=405, stranger=405, post=True, own=True),
+    "signin:reset": Route(
+        owner="admin",
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"username": w.office.applicant.username},
+    ),
     # --- notifications --------------------------------------------------------------
     "notifications:list": Route(stranger=STAFF),
     "notifications:count": Route(stranger=STAFF),
@@ -170,7 +223,9 @@ ROUTES: dict[str, Route] = {
         post=True,
         post_data=lambda w: {"comment": "承認", "step": w.step.pk},
     ),
-    "workflows:pdf": Route(kwargs=lambda w: {"pk": w.decided.pk}),
+    "workflows:pdf": Route(kwargs=decided),
+    # 真正性の確認: any member of staff may check a PDF they hold (an empty form: 400).
+    "workflows:verify": Route(stranger=STAFF, post=True),
     "workflows:upload": Route(kwargs=doc, get=405, stranger=405, post=True),
     "workflows:attachment": Route(
         kwargs=lambda w: {"pk": w.document.pk, "attachment_pk": w.attachment.pk}
@@ -180,6 +235,95 @@ ROUTES: dict[str, Route] = {
         get=405,
         stranger=405,
         post=True,
+    ),
+    # --- 文書管理 (records) ----------------------------------------------------------
+    "records:index": Route(stranger=STAFF),
+    # Anyone may register a 収受 for their 課; an empty form is refused, nothing kept.
+    "records:incoming_new": Route(stranger=STAFF, post=True),
+    "records:incoming": Route(kwargs=incoming),
+    "records:incoming_file": Route(kwargs=incoming),
+    "records:incoming_reply": Route(kwargs=incoming, get=405, stranger=405, post=True),
+    "records:incoming_close": Route(kwargs=incoming, get=405, stranger=405, post=True),
+    # The 文書管理簿 and the 満了 list: the 文書管理担当's (here the administrator).
+    "records:register": Route(owner="admin", stranger=403),
+    "records:expiring": Route(
+        owner="admin",
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"record": f"d{w.decided.pk}", "action": "transfer"},
+    ),
+    "records:issue": Route(
+        kwargs=decided,
+        get=405,
+        stranger=405,
+        post=True,
+        post_data=lambda w: {
+            "issued_on": w.decided.decided_at.date().isoformat(),
+            "destination": "東京都",
+            "method": "mail",
+        },
+    ),
+    "records:correction_request": Route(
+        kwargs=decided,
+        get=405,
+        stranger=405,
+        post=True,
+        post_data=lambda w: {"reason": "誤字", "content": "訂正"},
+    ),
+    "records:correction_decide": Route(
+        kwargs=pk_of("correction"),
+        owner="kacho",
+        get=405,
+        stranger=405,
+        post=True,
+        post_data=lambda w: {"approve": "1"},
+    ),
+    # Anyone may start a 回覧 of what they may read; an empty form is refused.
+    "records:circular_new": Route(stranger=STAFF, post=True),
+    "records:circular": Route(kwargs=circular),
+    "records:circular_action": Route(
+        kwargs=lambda w: {"pk": w.circular.pk, "action": "close"},
+        get=405,
+        stranger=405,
+        post=True,
+    ),
+    # --- the API (token only) ---------------------------------------------------------
+    # The schema and its documentation are public by design: they name no one.
+    "api-v1:openapi-json": Route(stranger=STAFF, anonymous=200),
+    "api-v1:openapi-view": Route(stranger=STAFF, anonymous=200),
+    # /api/v1/ itself is no operation: the problem+json 404.
+    "api-v1:api-root": Route(get=404, stranger=404, anonymous=404),
+    "api-v1:list_documents": API,
+    "api-v1:create_document": API,
+    "api-v1:get_document": api(document_id=lambda w: w.document),
+    "api-v1:add_attachment": api(405, document_id=lambda w: w.draft),
+    "api-v1:submit_document": api(405, document_id=lambda w: w.draft),
+    "api-v1:document_route": api(document_id=lambda w: w.document),
+    "api-v1:document_history": api(document_id=lambda w: w.document),
+    "api-v1:document_pdf": api(document_id=lambda w: w.decided),
+    "api-v1:my_tasks": API,
+    "api-v1:document_actions": api(document_id=lambda w: w.document),
+    "api-v1:act": api(document_id=lambda w: w.document),
+    "api-v1:floor_availability": api(floor_id=lambda w: w.campus.floor),
+    "api-v1:resource_busy": api(resource_id=lambda w: w.campus.room),
+    "api-v1:my_bookings": API,
+    "api-v1:create_booking": API,
+    "api-v1:cancel_booking": api(405, booking_id=lambda w: w.desk_booking),
+    "api-v1:find_people": API,
+    "api-v1:get_person": api(person_id=lambda w: w.office.applicant),
+    "api-v1:records_register": API,
+    "api-v1:list_webhooks": API,
+    "api-v1:add_webhook": API,
+    # Webhooks belong to a token, and the world issues none (see the token crawl).
+    "api-v1:remove_webhook": Route(
+        kwargs=lambda w: {"subscription_id": 1}, get=405, stranger=405, anonymous=405
+    ),
+    # Any other path under /api/v1/: a problem+json 404, for anyone.
+    "api/v1/^(?P<rest>.*)$": Route(
+        path="/api/v1/no-such-endpoint",
+        get=404,
+        stranger=404,
+        anonymous=404,
     ),
     # --- spaces -------------------------------------------------------------------
     "spaces:home": Route(stranger=STAFF),
@@ -260,6 +404,8 @@ ROUTES: dict[str, Route] = {
         kwargs=lambda w: {"pk": w.office.units.shomu.pk}, stranger=STAFF
     ),
     "directory:sync_runs": Route(owner="admin", stranger=403),
+    # Everyone's own display settings; an empty form is refused (400), nothing saved.
+    "directory:display_settings": Route(stranger=STAFF, post=True),
     # --- proposals, pages and search (intranet/) --------------------------------------
     "proposals": Route(stranger=STAFF),
     "proposals:support": Route(
@@ -330,6 +476,27 @@ ROUTES: dict[str, Route] = {
         post=True,
     ),
     "pages:stale": Route(stranger=STAFF),
+    # 公開承認: the PT lead reviews 伊藤's proposal; no one else learns it exists.
+    "pages:review": Route(
+        kwargs=in_review,
+        owner="pt_lead",
+        post=True,
+        post_data=lambda w: {"action": "publish"},
+    ),
+    # The PT's own editor: a stranger may neither write nor open 伊藤's draft.
+    "proposal_editor:write": Route(
+        owner="pt_member",
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"title": "提案", "problem": "x", "action": "submit"},
+    ),
+    "proposal_editor:edit": Route(
+        kwargs=in_review,
+        owner="pt_member",
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"title": "書き換え", "problem": "x"},
+    ),
     "search:results": Route(stranger=STAFF, query=lambda w: "q=会議"),
     "search:suggest": Route(stranger=STAFF, query=lambda w: "q=会議"),
     # --- Wagtail pages and documents ------------------------------------------------
@@ -392,6 +559,8 @@ def test_registry_has_no_stale_entries():
 
 
 def path_for(key: str, route: Route, world) -> str:
+    if route.path:
+        return route.path
     kwargs = route.kwargs(world)
     if key.startswith("_util/"):
         return "/" + key

@@ -36,6 +36,17 @@ def test_database_url() -> str:
     return f"postgres://{auth}{host}{port}/{settings['NAME']}"
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """Terminate a server the tests started (killed if it does not end within 10 s)."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 @dataclass
 class ServerProcess:
     url: str
@@ -51,13 +62,7 @@ class ServerProcess:
         return self.log_path.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 def start_server(

@@ -14,6 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.factories import MembershipFactory, OrgUnitFactory, PersonFactory
+from tests.support.pki import local_tsa, make_pki
 from workflows import services
 from workflows.models import (
     DelegationRule,
@@ -141,6 +142,25 @@ def decided(submitted, kakaricho, kacho):
         return document
 
     return make
+
+
+@pytest.fixture
+def pki(tmp_path):
+    """A CA and the ward's signing certificate of the test's own."""
+    return make_pki(tmp_path / "pki")
+
+
+@pytest.fixture
+def tsa(pki):
+    with local_tsa(pki) as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def signed_with_tsa(settings, pki, tsa):
+    """Decided PDFs are signed with ``pki`` and timestamped by ``tsa`` (B-T)."""
+    settings.APPROVAL_SIGNING = pki.settings(tsa_url=tsa.url)
+    return pki
 
 
 def active_step(document, kind=None):

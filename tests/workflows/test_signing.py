@@ -20,23 +20,6 @@ from workflows.models import SignedPdf
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def pki(tmp_path):
-    return make_pki(tmp_path / "pki")
-
-
-@pytest.fixture
-def tsa(pki):
-    with local_tsa(pki) as endpoint:
-        yield endpoint
-
-
-@pytest.fixture
-def signed_with_tsa(settings, pki, tsa):
-    settings.APPROVAL_SIGNING = pki.settings(tsa_url=tsa.url)
-    return pki
-
-
 def download(client, person, document) -> bytes:
     client.force_login(person)
     response = client.get(f"/approvals/{document.pk}/pdf/")

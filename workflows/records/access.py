@@ -10,10 +10,10 @@ unless they may read it otherwise.
 from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils.translation import gettext as _
 
 from directory.models import Membership
 from workflows import access as document_access
+from workflows.models import Document
 from workflows.routing import owner_section
 
 from .models import Circular, CircularRecipient, IncomingDocument
@@ -23,14 +23,24 @@ def is_records_manager(user) -> bool:
     return document_access.is_approval_admin(user)
 
 
-def withheld_title() -> str:
-    """What a 秘 record's title reads as to someone who may not read it."""
-    return _("（秘）文書")
-
-
-def shown_title(title: str, *, confidential: bool, readable: bool) -> str:
-    """The one place that decides a record's title in lists and the register."""
-    return title if readable or not confidential else withheld_title()
+def shown_title(user, record: Document | IncomingDocument) -> str:
+    """A record's title as ``user`` may see it in the records screens, exports and
+    notices: a 起案's through the one gate (``workflows.access.title_for``), a
+    収受's by the same rule over who may know of it (``knowable_incoming_q``).
+    Lists of many rows use ``workflows.access.shown_title`` with ``known`` read in
+    the same query (``knowable_documents_for`` / ``knowable_incoming_q``)."""
+    if isinstance(record, Document):
+        return document_access.title_for(user, record)
+    known = (
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and IncomingDocument.objects.filter(pk=record.pk)
+        .filter(knowable_incoming_q(user))
+        .exists()
+    )
+    return document_access.shown_title(
+        record.title, confidential=record.confidential, known=known
+    )
 
 
 def section_ids_of(user) -> set[int]:
@@ -71,6 +81,18 @@ def readable_incoming_q(user) -> Q:
         | (Q(confidential=False) & (Q(section_id__in=units) | circulated))
         | (Q(reply__isnull=False) & reply_visible)
     )
+
+
+def knowable_incoming_q(user) -> Q:
+    """The 収受 whose existence and title ``user`` may know: those they may read,
+    and every non-秘 one for auditors and the 文書管理担当 (who list them all) —
+    ``workflows.access.may_know_of``'s rule for 収受."""
+    readable = readable_incoming_q(user)
+    if not readable:  # an auditor: every one (an empty Q would absorb the OR)
+        return readable
+    if is_records_manager(user):
+        return readable | Q(confidential=False)
+    return readable
 
 
 def can_view_incoming(user, incoming: IncomingDocument) -> bool:

@@ -32,7 +32,9 @@ class IncomingForm(forms.Form):
     title = forms.CharField(label=_("件名"), max_length=200)
     section = forms.ModelChoiceField(
         label=_("担当課"),
-        queryset=OrgUnit.objects.filter(kind__in=("section", "office")),
+        queryset=OrgUnit.objects.filter(kind__in=("section", "office")).order_by(
+            "sort_key", "id"
+        ),
     )
     assignee = forms.ModelChoiceField(
         label=_("担当者"),
@@ -76,7 +78,9 @@ class CircularForm(forms.Form):
         required=False,
     )
     units = forms.ModelMultipleChoiceField(
-        label=_("回覧先（組織）"), queryset=OrgUnit.objects.all(), required=False
+        label=_("回覧先（組織）"),
+        queryset=OrgUnit.objects.order_by("sort_key", "id"),
+        required=False,
     )
 
 

@@ -341,17 +341,22 @@ def expiring(request):
     incoming = incoming.select_related("section").order_by(
         "expires_on", "section", "number"
     )[:PAGE_ROWS]
-    readable = set(
-        document_access.visible_documents_for(request.user)
-        .filter(pk__in=[d.pk for d in documents if d.confidential])
+    known = set(
+        document_access.knowable_documents_for(request.user)
+        .filter(pk__in=[d.pk for d in documents])
+        .values_list("pk", flat=True)
+    )
+    known_incoming = set(
+        IncomingDocument.objects.filter(pk__in=[i.pk for i in incoming])
+        .filter(access.knowable_incoming_q(request.user))
         .values_list("pk", flat=True)
     )
     rows = [
         {
             "key": f"d{d.pk}",
             "number": d.number_label,
-            "title": access.shown_title(
-                d.title, confidential=d.confidential, readable=d.pk in readable
+            "title": document_access.shown_title(
+                d.title, confidential=d.confidential, known=d.pk in known
             ),
             "section": d.owner_section.name,
             "expires_on": d.expires_on,
@@ -363,8 +368,8 @@ def expiring(request):
         {
             "key": f"i{i.pk}",
             "number": i.number_label,
-            "title": access.shown_title(
-                i.title, confidential=i.confidential, readable=False
+            "title": document_access.shown_title(
+                i.title, confidential=i.confidential, known=i.pk in known_incoming
             ),
             "section": i.section.name,
             "expires_on": i.expires_on,

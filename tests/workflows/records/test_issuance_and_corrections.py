@@ -2,15 +2,19 @@
 and 訂正 after 決裁 (approved by the decider, the original unchanged)."""
 
 import datetime
+import subprocess
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from intranet.notifications.models import Notification
+from tests.support.programs import require_program
+from tests.workflows.test_signing import download, pdfsig, pyhanko_status
+from workflows import signing
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.ledger import verify
-from workflows.models import Document, LedgerEntry
+from workflows.models import Document, LedgerEntry, SignedPdf
 from workflows.records import services
 from workflows.records.models import Correction, Issuance, SealUse
 
@@ -130,6 +134,68 @@ def test_correction_approved_by_the_decider_and_kept_beside_the_original(
     pdf = client.get(reverse("workflows:pdf", args=[document.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert verify().ok
+
+
+def pdf_text(data: bytes, tmp_path) -> str:
+    path = tmp_path / "text.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        [require_program("pdftotext"), str(path), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_an_approved_correction_is_a_new_revision_signed_again(
+    client,
+    decided,
+    table,
+    applicant,
+    kacho,
+    signed_with_tsa,
+    tmp_path,
+    django_capture_on_commit_callbacks,
+):
+    document = decided(body="<p>開催日は12月10日</p>")
+    original = download(client, applicant, document)
+    correction = services.request_correction(
+        document=document,
+        by=applicant,
+        reason="開催日の誤記",
+        content="開催日は12月11日",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_correction(correction=correction, by=kacho, approve=True)
+    first, second = SignedPdf.objects.filter(document=document).order_by("revision")
+    assert bytes(first.content) == original  # the 決裁's signed bytes never change
+    assert second.revision == 2
+    assert second.reason == f"{document.number_label} 訂正（第1号）"
+    corrected = download(client, applicant, document)
+    assert corrected == bytes(second.content) != original
+    assert "12月11日" in pdf_text(corrected, tmp_path)
+    assert "12月11日" not in pdf_text(original, tmp_path)
+    output = pdfsig(corrected, tmp_path)
+    assert "Signature is Valid" in output
+    assert "ETSI.CAdES.detached" in output
+    assert pyhanko_status(corrected, signed_with_tsa).bottom_line
+    # A retried task finds the revision signed and signs nothing more.
+    signing.sign_revision_once(document=document, reason=second.reason)
+    assert SignedPdf.objects.filter(document=document).count() == 2
+
+
+@pytest.mark.usefixtures("table", "signed_with_tsa")
+def test_a_rejected_correction_signs_nothing(
+    client, decided, applicant, kacho, django_capture_on_commit_callbacks
+):
+    document = decided()
+    download(client, applicant, document)
+    correction = services.request_correction(
+        document=document, by=applicant, reason="誤記", content="訂正後の文"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.decide_correction(correction=correction, by=kacho, approve=False)
+    assert SignedPdf.objects.filter(document=document).count() == 1
 
 
 def test_correction_goes_to_the_successor(decided, table, applicant, kacho, office):

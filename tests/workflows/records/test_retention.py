@@ -6,7 +6,9 @@ import os
 
 import bagit
 import pytest
+from django.contrib.auth.models import Group
 
+from directory import roles
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.integrity import verify_contents
 from workflows.ledger import verify
@@ -132,3 +134,33 @@ def test_transfer_writes_a_valid_bagit_package(
     (folder / "data" / "metadata.json").write_text("{}", encoding="utf-8")
     with pytest.raises(bagit.BagValidationError):
         bagit.Bag(str(folder)).validate()
+
+
+def test_a_transfer_package_names_a_secret_only_to_who_may_know_of_it(
+    paper_document, records_manager, stranger, settings, tmp_path
+):
+    """bag-info.txt names the record through the gate: a 文書管理担当 who is a
+    stranger to the 秘 document labels the package （秘）文書; the payload stays whole
+    for the archives."""
+    settings.APPROVALS = {**settings.APPROVALS, "TRANSFER_ROOT": str(tmp_path)}
+    roles.ensure_role_groups()
+    Group.objects.get(name=roles.APPROVAL_ADMINS).user_set.add(stranger)
+    secret = paper_document(title="職員の懲戒処分について")
+    Document.objects.filter(pk=secret.pk).update(confidential=True)
+    shared = paper_document(title="庁内報の発行について")
+    stranger = type(stranger).objects.get(pk=stranger.pk)  # roles re-read
+    folders = services.transfer(records=[secret, shared], by=stranger)
+    labels = []
+    for folder in folders:
+        bag = bagit.Bag(str(folder))
+        bag.validate()
+        labels.append(bag.info["External-Description"])
+    assert labels == ["（秘）文書", "庁内報の発行について"]
+    metadata = json.loads((folders[0] / "data" / "metadata.json").read_text("utf-8"))
+    assert metadata["title"] == "職員の懲戒処分について"
+    # The 文書管理担当 who filed it (its filer) may know of it: marked （秘）.
+    again = paper_document(title="職員の懲戒処分について（続）")
+    Document.objects.filter(pk=again.pk).update(confidential=True)
+    (folder,) = services.transfer(records=[again], by=records_manager)
+    label = bagit.Bag(str(folder)).info["External-Description"]
+    assert label == "（秘）職員の懲戒処分について（続）"

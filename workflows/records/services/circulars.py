@@ -50,9 +50,8 @@ def _subject_title(circular: Circular) -> str:
         (circular.document and circular.document.confidential)
         or (circular.incoming and circular.incoming.confidential)
     )
-    return access.shown_title(
-        circular.subject, confidential=confidential, readable=False
-    )
+    # A 秘 record's circular is named in full only on its page, to its recipients.
+    return document_access.withheld_title() if confidential else circular.subject
 
 
 @transaction.atomic

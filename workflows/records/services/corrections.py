@@ -5,6 +5,8 @@ new 起案 (copy the document; the copy keeps ``copied_from``)."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,6 +17,7 @@ from directory.org import VacantPostError, post_holder
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify
 from workflows import access as document_access
+from workflows import signing
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.models import Document, LedgerEntry, RouteStep
 
@@ -52,10 +55,9 @@ def correction_approver(document: Document) -> Person:
     return holder
 
 
-def _title(document: Document) -> str:
-    return access.shown_title(
-        document.title, confidential=document.confidential, readable=False
-    )
+def signing_reason(correction: Correction) -> str:
+    """The reason signed into the corrected revision's PDF signature."""
+    return f"{correction.document.number_label} 訂正（第{correction.revision}号）"
 
 
 @transaction.atomic
@@ -99,7 +101,8 @@ def request_correction(
     notify(
         recipients=[approver],
         kind=Kind.RECORDS_CORRECTION,
-        subject=_("決裁後の訂正の承認依頼: %(title)s") % {"title": _title(document)},
+        subject=_("決裁後の訂正の承認依頼: %(title)s")
+        % {"title": access.shown_title(approver, document)},
         url=document.get_absolute_url(),
         actor=by,
         group_key=f"document:{document.pk}",
@@ -133,6 +136,16 @@ def decide_correction(
             "event": "approve" if approve else "reject",
         },
     )
+    if approve:
+        # The corrected content is a new revision, signed again like a decision;
+        # the bytes signed at 決裁 never change.
+        transaction.on_commit(
+            partial(
+                signing.sign_after_revision,
+                correction.document_id,
+                signing_reason(correction),
+            )
+        )
     notify(
         recipients=[correction.requested_by],
         kind=Kind.RECORDS_CORRECTION,
@@ -141,7 +154,7 @@ def decide_correction(
             if approve
             else _("訂正は承認されませんでした: %(title)s")
         )
-        % {"title": _title(correction.document)},
+        % {"title": access.shown_title(correction.requested_by, correction.document)},
         url=correction.document.get_absolute_url(),
         actor=by,
         group_key=f"document:{correction.document_id}",

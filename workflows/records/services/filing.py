@@ -273,11 +273,7 @@ def register_incoming(
             recipients=[assignee],
             kind=Kind.INCOMING_ASSIGNED,
             subject=_("収受文書の担当になりました: %(title)s")
-            % {
-                "title": access.shown_title(
-                    title, confidential=confidential, readable=False
-                )
-            },
+            % {"title": access.shown_title(assignee, incoming)},
             body=_("%(number)s（%(sender)s）")
             % {"number": incoming.number_label, "sender": sender},
             url=incoming.get_absolute_url(),

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from directory.models import OrgUnit, Person
+from intranet.core.dates import SEIREKI, format_date
 from workflows import pdf
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.models import Attachment, Document, DocumentType, LedgerEntry
@@ -117,7 +118,7 @@ def request_disposal(
             )
     lines = "".join(
         f"<li>{escape(_register_number(r))} {escape(r.title)}"
-        f"（{escape(_('満了日'))} {r.expires_on:%Y-%m-%d}）</li>"
+        f"（{escape(_('満了日'))} {format_date(r.expires_on, style=SEIREKI)}）</li>"
         for r in locked
     )
     approval = create_draft(
@@ -263,9 +264,13 @@ def _write_payload(record: RetainedRecord, folder: Path) -> None:
             shutil.copyfileobj(source, out)
 
 
-def make_transfer_bag(record: RetainedRecord, root: Path | None = None) -> Path:
+def make_transfer_bag(
+    record: RetainedRecord, *, by: Person, root: Path | None = None
+) -> Path:
     """Write one record as a BagIt package (payload: decided PDF, attachments,
-    metadata.json; SHA-256 manifests) and validate it with bagit itself."""
+    metadata.json; SHA-256 manifests) and validate it with bagit itself. The
+    payload is the whole record, for the archives; the bag's label
+    (bag-info.txt) names it only as far as ``by`` may know of it."""
     root = root or transfer_root()
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     kind = "document" if isinstance(record, Document) else "incoming"
@@ -278,7 +283,7 @@ def make_transfer_bag(record: RetainedRecord, root: Path | None = None) -> Path:
         bag_info={
             "Source-Organization": settings.INTRANET_ORGANISATION,
             "External-Identifier": record.number_label or str(record.pk),
-            "External-Description": record.title[:200],
+            "External-Description": access.shown_title(by, record)[:200],
         },
         checksums=["sha256"],
     )
@@ -299,7 +304,7 @@ def transfer(*, records: list[RetainedRecord], by: Person) -> list[Path]:
             _check_expired(record, today)
             if record.is_destroyed:
                 raise ApprovalError(_("廃棄した文書は移管できません。"))
-            folder = make_transfer_bag(record)
+            folder = make_transfer_bag(record, by=by)
             folders.append(folder)
             type(record).objects.filter(pk=record.pk).update(
                 disposition=Disposition.TRANSFERRED,

@@ -1,0 +1,74 @@
+"""Single sign-on: thin views around oidc.py, saml.py and services.py."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from intranet.core import views as core_views
+from intranet.signin.session import SignInMethod
+
+from . import oidc, services
+
+
+def _oidc_provider():
+    provider = oidc.client()
+    if provider is None:
+        raise Http404
+    return provider
+
+
+@login_not_required
+@never_cache
+def oidc_login(request):
+    provider = _oidc_provider()
+    services.remember_next(request)
+    try:
+        return oidc.begin(request, provider)
+    except services.SignInRefused as refusal:
+        return services.refuse(
+            request=request, refusal=refusal, method=SignInMethod.OIDC
+        )
+
+
+@login_not_required
+@never_cache
+def oidc_callback(request):
+    provider = _oidc_provider()
+    try:
+        identity, id_token = oidc.complete(request, provider)
+        person = services.match_person(
+            identity=identity,
+            field_name=settings.SSO["OIDC"]["MATCH_FIELD"],
+            claim=settings.SSO["OIDC"]["MATCH_CLAIM"],
+        )
+    except services.SignInRefused as refusal:
+        return services.refuse(
+            request=request, refusal=refusal, method=SignInMethod.OIDC
+        )
+    target = services.next_url(request)
+    services.sign_in(request=request, identity=identity, person=person)
+    request.session[oidc.ID_TOKEN] = id_token
+    return HttpResponseRedirect(target)
+
+
+class LogoutView(core_views.LogoutView):
+    """Ends the local session, then the provider's where it offers RP-initiated logout.
+
+    The provider is reached from a page of its own, not by redirecting the logout form:
+    the Content-Security-Policy (``form-action 'self'``) covers a form's redirects too.
+    """
+
+    def post(self, request, *args, **kwargs):
+        provider_logout = oidc.end_session_url(request)
+        response = super().post(request, *args, **kwargs)
+        if provider_logout:
+            return render(
+                request,
+                "sso/provider_logout.html",
+                {"provider_logout": provider_logout},
+            )
+        return response

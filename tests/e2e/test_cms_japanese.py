@@ -1,6 +1,6 @@
 """/cms/ as a DX PT member sees it, in real Chromium: every screen 伊藤 uses (the
 dashboard, the page explorer, the page editor with its menus and panels, a page in
-moderation, its history, the image and document choosers, the sidebar and account
+moderation, its history, the link and file choosers, the sidebar and account
 menus) shows no English word in its visible text. Wagtail's Japanese is completed and
 reworded in intranet/locale/ja (LOCALE_PATHS come first)."""
 
@@ -9,8 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from intranet.proposals.models import ProposalPage
 from tests.content.conftest import pt, site  # noqa: F401 - fixtures
+from tests.content.test_cms_japanese import in_moderation  # noqa: F401 - fixture
 from tests.e2e.conftest import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -28,21 +28,6 @@ def english_on(page) -> list[str]:
         for line in text.splitlines()
         if any(word not in ALLOWED for word in WORD.findall(line))
     ]
-
-
-@pytest.fixture
-def in_moderation(pt, site):  # noqa: F811
-    page = ProposalPage(
-        title="会議の削減",
-        slug="fewer-meetings",
-        problem="<p>会議が多い。</p>",
-        live=False,
-        owner=pt.member,
-    )
-    site.proposals.add_child(instance=page)
-    page.save_revision(user=pt.member)
-    page.get_workflow().start(page, pt.member)
-    return page
 
 
 def test_the_cms_shows_ito_no_english(live, new_page, pt, site, in_moderation):  # noqa: F811

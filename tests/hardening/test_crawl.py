@@ -311,6 +311,7 @@ ROUTES: dict[str, Route] = {
     "api-v1:cancel_booking": api(405, booking_id=lambda w: w.desk_booking),
     "api-v1:find_people": API,
     "api-v1:get_person": api(person_id=lambda w: w.office.applicant),
+    "api-v1:records_register": API,
     "api-v1:list_webhooks": API,
     "api-v1:add_webhook": API,
     # Webhooks belong to a token, and the world issues none (see the token crawl).

@@ -21,8 +21,9 @@ from intranet.notifications.kinds import Kind
 from intranet.notifications.models import Notification, PushDevice
 from intranet.signin import services, sessions
 from intranet.signin.models import OpenSession, Passkey
+from intranet.signin.session import MFA_VERIFIED
 from tests.notifications.conftest import in_memory_layer  # noqa: F401 - fixture
-from tests.notifications.test_socket_sessions import _closed_with, _open
+from tests.notifications.test_socket_sessions import _closed_with, _connect, _open
 from tests.signin.conftest import password_login
 
 INSIDE = "10.1.2.3"
@@ -170,3 +171,32 @@ def test_only_administrators_reset(signin_policy, office, home_page):
     Group.objects.get(name=roles.DIRECTORY_ADMINS).user_set.add(office.kakaricho)
     assert someone.get("/signin/reset/").status_code == 200
     assert someone.post("/signin/reset/", {"username": "nobody"}).status_code == 400
+
+
+def _pending_session(person) -> Client:
+    client = password_login(person)
+    assert client.get("/")["Location"].startswith("/signin/enrol/")
+    return client
+
+
+def _verify(client):
+    session = client.session
+    session[MFA_VERIFIED] = True
+    session.pop(sessions.PENDING)
+    session.save()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("in_memory_layer")
+async def test_a_session_waiting_for_its_second_factor_opens_no_socket(
+    applicant, settings
+):
+    settings.MFA_REQUIRED = "always"
+    client = await sync_to_async(_pending_session)(applicant)
+    cookie = client.cookies["sessionid"].value
+    _communicator, connected, code = await _connect(cookie)
+    assert not connected and code == 4401
+    await sync_to_async(_verify)(client)
+    communicator, connected, _code = await _connect(cookie)
+    assert connected
+    await communicator.disconnect()

@@ -8,14 +8,21 @@ exports' filters) folds through here, both what it stores and what it is asked:
 - variation selectors (IVS U+E0100–E01EF, U+FE00–FE0F) are dropped;
 - 異体字 fold to one form (髙 → 高, 齋 → 斎, 邊 → 辺, 﨑 → 崎) by the table in
   ``directory/kanji/variants.tsv``, generated from Unihan and KANJIDIC2;
-- katakana → hiragana and case folding, so either reading matches.
+- katakana → hiragana and case folding, so either reading matches;
+- 表記ゆれ (送り仮名 and kana/kanji spellings of one word: 申込み, 申込 → 申し込み;
+  打合せ → 打ち合わせ; 子ども, こども → 子供) through ``standard_spelling``, from
+  SudachiPy's normalised forms with its core dictionary: search paths keep the text
+  as written and add its standard spelling beside it, and a query is also asked in
+  its standard spelling.
 
 Indexes keep folded text; what is shown is always the original, and ``FoldedText``
 maps a match in the folded text back onto it (highlights, snippets).
 """
 
 import functools
+import itertools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -188,6 +195,128 @@ class FoldedText:
 CJK_CHARACTERS = (
     "\u3005\u3006\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 )
+_JAPANESE_RUN = re.compile(rf"[{CJK_CHARACTERS}]+")
+# SudachiPy refuses input past 49,149 bytes: longer runs are cut (3 bytes a kanji).
+_MAX_RUN = 4000
+_analysers = threading.local()
+
+
+@functools.cache
+def _dictionary():
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core")
+
+
+def _analyser():
+    # A SudachiPy tokenizer is not safe to share between threads (ASGI runs views
+    # in several): one per thread, over the one dictionary.
+    analyser = getattr(_analysers, "tokenizer", None)
+    if analyser is None:
+        from sudachipy import SplitMode
+
+        analyser = _analysers.tokenizer = _dictionary().tokenizer(mode=SplitMode.A)
+    return analyser
+
+
+def _standard_run(run: str) -> str:
+    # Words and short runs recur (query words, titles): remember those.
+    return _standard_short(run) if len(run) <= 32 else _standard(run)
+
+
+@functools.lru_cache(maxsize=8192)
+def _standard_short(run: str) -> str:
+    return _standard(run)
+
+
+def _standard(run: str) -> str:
+    """One run of Japanese text with every word that the dictionary writes another
+    way in its standard spelling; conjugation is left alone (a word changes only
+    where its normalised form differs from its dictionary form)."""
+    out = []
+    changed = False
+    for word in _analyser().tokenize(run):
+        normalized = word.normalized_form()
+        if (
+            normalized != word.dictionary_form()
+            and word.part_of_speech()[0] not in _FUNCTION_WORDS
+        ):
+            out.append(normalized)
+            changed = True
+        else:
+            out.append(word.surface())
+    return "".join(out) if changed else run
+
+
+# Particles and auxiliaries keep their spelling (だ is not た), and so do symbols.
+_FUNCTION_WORDS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+_OKURIGANA = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff々])([ぁ-ゖ]+)")
+
+
+def shorter_spellings(word: str, *, limit: int = 16) -> list[str]:
+    """``word`` with some of its 送り仮名 left out, where the dictionary still reads
+    the same word (申し込み → 申込み, 申込; 打ち合わせ → 打合せ): how a text may write
+    a word that was asked in full, so that it can be marked as written."""
+    pieces = _OKURIGANA.split(word)
+    # Each 送り仮名 kept whole, cut from the front (わせ → せ) or left out.
+    options = [
+        [piece[cut:] for cut in range(len(piece) + 1)] if at % 2 else [piece]
+        for at, piece in enumerate(pieces)
+    ]
+    standard = standard_spelling(word)
+    found: list[str] = []
+    for tried, choice in enumerate(itertools.product(*options)):
+        if tried >= 64 or len(found) >= limit:
+            break
+        candidate = "".join(choice)
+        if candidate != word and standard_spelling(candidate) == standard:
+            found.append(candidate)
+    return found[:limit]
+
+
+def standard_spelling(value: str) -> str:
+    """``value`` with each word of a 表記ゆれ in its standard spelling (申込みの受付 →
+    申し込みの受け付け), by SudachiPy's core dictionary (split mode A: the shortest
+    words, so that 申込書 holds 申込 → 申し込み書). Give it text as written or
+    ``tidy``-ed, not ``fold``-ed: katakana read as hiragana analyse badly.
+
+    Search stores and asks the standard spelling *beside* the text as written, so
+    that every spelling of a word meets in one; nothing shown is changed."""
+    return _JAPANESE_RUN.sub(
+        lambda match: "".join(
+            _standard_run(match.group()[at : at + _MAX_RUN])
+            for at in range(0, len(match.group()), _MAX_RUN)
+        ),
+        value or "",
+    )
+
+
+def query_words(query: str) -> list[tuple[str, ...]]:
+    """The words of a query for a substring search over text stored folded with its
+    ``spelling_variants`` beside it: each word folded, then in its standard spelling
+    when that differs (申込 → ("申込", "申し込み")). A result must hold every word,
+    in any of its forms."""
+    words = []
+    for word in tidy(query).split():
+        folded = normalize(word)
+        standard = normalize(standard_spelling(word))
+        words.append((folded,) if standard in ("", folded) else (folded, standard))
+    return words
+
+
+def spelling_variants(value: str) -> str:
+    """The runs of ``value`` whose standard spelling differs from what is written,
+    in that spelling and folded (``normalize``), space-separated: what an index
+    stores beside the text itself. '' when every word is written the standard way."""
+    changed = []
+    for match in _JAPANESE_RUN.finditer(tidy(value)):
+        run = match.group()
+        standard = standard_spelling(run)
+        if standard != run:
+            changed.append(standard)
+    return normalize(" ".join(changed))
+
+
 _BROKEN_LINE = re.compile(
     rf"(?<=[{CJK_CHARACTERS}])[ \t\u3000]*\r?\n[ \t\u3000]*(?=[{CJK_CHARACTERS}])"
 )

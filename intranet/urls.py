@@ -34,6 +34,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service-worker"),
     path("offline/", pwa.offline, name="offline"),
     path("favicon.ico", pwa.favicon, name="favicon"),
+    path("signin/", include("intranet.signin.urls")),
     path("notifications/", include("intranet.notifications.urls")),
     path("approvals/", include("workflows.urls")),
     path("records/", include("workflows.records.urls")),

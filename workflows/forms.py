@@ -9,13 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership, OrgUnit, Person
-from directory.text import normalize
+from directory.text import normalize, query_words
 from intranet.core.dates import parse_fiscal_year
 from intranet.core.text import SingleLineField
 
 from .attachments import ACCEPT
 from .models import Delegation, Document, DocumentType, Retention
 from .routing import owner_section
+from .search import matching_any
 
 
 def find_person(text: str) -> Person:
@@ -261,8 +262,8 @@ class DocumentFilterForm(forms.Form):
         if not self.is_valid():
             return documents.none()
         data = self.cleaned_data
-        for term in normalize(data.get("q") or "").split()[:5]:
-            documents = documents.filter(search_text__contains=term)
+        for word_forms in query_words(data.get("q") or "")[:5]:
+            documents = documents.filter(matching_any(word_forms))
         if data.get("state"):
             documents = documents.filter(state=data["state"])
         if data.get("document_type"):

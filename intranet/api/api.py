@@ -17,7 +17,7 @@ from ninja.responses import NinjaJSONEncoder
 from intranet.core import audit
 
 from . import errors
-from .endpoints import bookings, documents, people, tasks, webhooks
+from .endpoints import bookings, documents, people, records, tasks, webhooks
 from .params import has_nul
 
 logger = logging.getLogger("intranet.api")
@@ -77,6 +77,7 @@ api.add_router("", documents.router)
 api.add_router("", tasks.router)
 api.add_router("", bookings.router)
 api.add_router("", people.router)
+api.add_router("", records.router)
 api.add_router("", webhooks.router)
 
 

@@ -54,3 +54,15 @@ def page_of_list(items: list, cursor: str | None, limit: int) -> dict:
     chunk = items[start : start + limit]
     more = start + limit < len(items)
     return {"items": chunk, "next_cursor": _encode(start + limit) if more else None}
+
+
+def page_of_window(fetch, cursor: str | None, limit: int) -> dict:
+    """For a long computed sequence read a window at a time (the 文書管理簿):
+    ``fetch(offset, count)`` returns up to ``count`` items from ``offset``."""
+    start = _decode(cursor) or 0
+    items = list(fetch(start, limit + 1))
+    more = len(items) > limit
+    return {
+        "items": items[:limit],
+        "next_cursor": _encode(start + limit) if more else None,
+    }

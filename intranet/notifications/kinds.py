@@ -41,6 +41,7 @@ class Kind(models.TextChoices):
     # Operations
     DIRECTORY_SYNC_FAILED = "directory_sync_failed", _("名簿同期の失敗")
     LOGIN_FAILURES = "login_failures", _("ログイン失敗の多発")
+    SIGNIN_FACTORS_RESET = "signin_factors_reset", _("二段階認証の初期化")
     SYSTEM = "system", _("システムからのお知らせ")
     # Notices (所属内の連絡)
     UNIT_NOTICE = "unit_notice", _("所属からの連絡")
@@ -85,6 +86,7 @@ ABOUT: dict[Kind, str | None] = {
     Kind.PAGE_REVIEW_CANCELLED: None,
     Kind.DIRECTORY_SYNC_FAILED: None,
     Kind.LOGIN_FAILURES: None,
+    Kind.SIGNIN_FACTORS_RESET: None,
     Kind.SYSTEM: None,
     Kind.UNIT_NOTICE: None,
 }

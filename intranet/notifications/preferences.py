@@ -37,6 +37,7 @@ DEFAULT_EMAIL: dict[str, EmailMode] = {
     Kind.CIRCULATION: EmailMode.DIGEST,
     Kind.TASK_REASSIGNED: EmailMode.IMMEDIATE,
     Kind.LOGIN_FAILURES: EmailMode.IMMEDIATE,
+    Kind.SIGNIN_FACTORS_RESET: EmailMode.IMMEDIATE,
     Kind.INCOMING_ASSIGNED: EmailMode.IMMEDIATE,
     Kind.RECORDS_CIRCULAR: EmailMode.DIGEST,
     Kind.RECORDS_CORRECTION: EmailMode.IMMEDIATE,
@@ -73,7 +74,7 @@ GROUPS: list[tuple[str, object, tuple[str, ...]]] = [
     ("records", _("文書管理"), ("incoming_", "records_")),
     ("spaces", _("座席・会議室"), ("booking_",)),
     ("content", _("提案・お知らせ"), ("proposal_", "page_", "unit_notice")),
-    ("operations", _("運用"), ("directory_", "login_", "system")),
+    ("operations", _("運用"), ("directory_", "login_", "signin_", "system")),
 ]
 OTHER_GROUP = ("other", _("その他"))
 
@@ -89,6 +90,7 @@ DESCRIPTIONS: dict[str, object] = {
     Kind.CIRCULATION: _("供覧・回覧の文書が届いたとき"),
     Kind.TASK_REASSIGNED: _("処理中の文書の処理者が管理者により変更されたとき"),
     Kind.LOGIN_FAILURES: _("ログインの失敗が続いているとき（管理者向け）"),
+    Kind.SIGNIN_FACTORS_RESET: _("二段階認証の設定が管理者により初期化されたとき"),
     Kind.BOOKING_CONFIRMED: _("座席・会議室の予約が確定したとき"),
     Kind.BOOKING_CANCELLED: _("予約が取り消されたとき"),
     Kind.BOOKING_RELEASED: _("チェックインがなく予約が自動で解放されたとき"),

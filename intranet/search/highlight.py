@@ -5,22 +5,34 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.text import FoldedText
+from directory.text import FoldedText, shorter_spellings
 
 from .tokens import Term
 
 
+def _needles(folded: FoldedText, terms: list[Term]) -> list[str]:
+    """What to mark: each term and its other spellings; for a Japanese term not
+    found as written, also the shorter 送り仮名 of those (申込み where 申し込み was
+    asked), which the index matched through the standard spelling."""
+    needles: list[str] = []
+    for term in terms:
+        needles.extend(term.texts)
+        if term.japanese and not any(folded.find_all(text) for text in term.texts):
+            for text in term.texts:
+                needles.extend(shorter_spellings(text))
+    return needles
+
+
 def _spans(
-    folded: FoldedText, terms: list[Term], *, start=0, end=None
+    folded: FoldedText, needles: list[str], *, start=0, end=None
 ) -> list[tuple[int, int]]:
-    """Where the terms occur in ``folded.text[start:end]`` (indexes into the original
-    text), merged."""
+    """Where the needles occur in ``folded.text[start:end]`` (indexes into the
+    original text), merged."""
     end = len(folded.text) if end is None else end
     found = [
         (max(first, start), min(last, end))
-        for term in terms
-        for text in term.texts
-        for first, last in folded.find_all(text)
+        for needle in needles
+        for first, last in folded.find_all(needle)
         if first < end and last > start
     ]
     found.sort()
@@ -35,26 +47,23 @@ def _spans(
 
 def mark(text: str, terms: list[Term]) -> SafeString:
     """All of ``text`` as written, escaped, with every match in ``<mark>``."""
-    return _render(text, _spans(FoldedText.of(text), terms), 0, len(text))
+    folded = FoldedText.of(text)
+    return _render(text, _spans(folded, _needles(folded, terms)), 0, len(text))
 
 
 def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
     """About ``width`` characters of ``text`` (as written) around its first match,
     escaped, with the matches in ``<mark>``; the beginning when nothing matches."""
     folded = FoldedText.of(text)
+    needles = _needles(folded, terms)
     first = min(
-        (
-            spans[0][0]
-            for term in terms
-            for text in term.texts
-            if (spans := folded.find_all(text))
-        ),
+        (spans[0][0] for needle in needles if (spans := folded.find_all(needle))),
         default=-1,
     )
     start = max(0, first - width // 3) if first > 0 else 0
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
-    body = _render(text, _spans(folded, terms, start=start, end=end), start, end)
+    body = _render(text, _spans(folded, needles, start=start, end=end), start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - pieces escaped

@@ -10,6 +10,12 @@ places where it occurs as a substring; other words match as prefixes.
 Text is normalised first (``directory.text``: NFKC width folding, katakana →
 hiragana, case folding, lines broken inside Japanese joined), both when indexing and
 when searching, so ｶｲｷﾞ, カイギ and かいぎ are the same word.
+
+表記ゆれ: the index also holds, after the text itself, the runs that the dictionary
+writes another way in their standard spelling (``directory.text.spelling_variants``:
+申込みの受付 → 申し込みの受け付け), and a query word is also asked in its standard
+spelling, so 申込, 申込み and 申し込み find each other without any of them being
+rewritten in what is shown.
 """
 
 from __future__ import annotations
@@ -17,7 +23,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from directory.text import CJK_CHARACTERS, join_lines, normalize
+from directory.text import (
+    CJK_CHARACTERS,
+    join_lines,
+    normalize,
+    spelling_variants,
+    standard_spelling,
+    tidy,
+)
 
 from .synonyms import alternatives
 
@@ -29,15 +42,30 @@ MAX_TERM_CHARS = 30
 
 
 def index_tokens(text: str) -> str:
-    """The token string stored for ``text`` (already ``normalize``d or not)."""
+    """The token string stored for ``text`` as written: its own tokens, then those
+    of the runs written another way than the dictionary's standard (表記ゆれ), as
+    far as ``MAX_TOKENS`` allows."""
+    joined = join_lines(text)
+    tokens = _tokens(normalize(joined))
+    if len(tokens) < MAX_TOKENS:
+        tokens.extend(_tokens(spelling_variants(joined))[: MAX_TOKENS - len(tokens)])
+    return " ".join(tokens)
+
+
+# PostgreSQL's tsvector positions end at 16,383 (title and body together); phrases
+# past it no longer match, so the standard spellings stop before.
+MAX_TOKENS = 16_200
+
+
+def _tokens(folded: str) -> list[str]:
     tokens: list[str] = []
-    for japanese, word in _RUNS.findall(normalize(join_lines(text))):
+    for japanese, word in _RUNS.findall(folded):
         if japanese:
             tokens.extend(japanese[i : i + 2] for i in range(len(japanese) - 1))
             tokens.append(japanese[-1])
         else:
             tokens.append(word)
-    return " ".join(tokens)
+    return tokens
 
 
 @dataclass(frozen=True)
@@ -70,13 +98,24 @@ def _same_kind(text: str, japanese: bool) -> bool:
 
 def query_terms(query: str) -> list[Term]:
     """The terms of a search box entry; [] when it holds nothing searchable."""
-    folded = normalize(join_lines((query or "")[:MAX_QUERY_CHARS]))
+    typed = join_lines((query or "")[:MAX_QUERY_CHARS])
+    runs = _RUNS.findall(normalize(typed))
+    standard = _RUNS.findall(normalize(standard_spelling(tidy(typed))))
+    if len(standard) != len(runs):
+        standard = runs  # a spelling that moved a boundary: ask as typed only
     terms: list[Term] = []
-    for japanese, word in _RUNS.findall(folded):
+    for (japanese, word), (standard_japanese, _word) in zip(
+        runs, standard, strict=True
+    ):
         text = (japanese or word)[:MAX_TERM_CHARS]
+        spelled = standard_japanese[:MAX_TERM_CHARS] if japanese else ""
         # Alternatives of the same kind only: one phrase or one word each.
         others = tuple(
-            other for other in alternatives(text) if _same_kind(other, bool(japanese))
+            dict.fromkeys(
+                other
+                for other in (spelled, *alternatives(text))
+                if other and other != text and _same_kind(other, bool(japanese))
+            )
         )
         term = Term(text, japanese=bool(japanese), alternatives=others)
         if term not in terms:

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "intranet.notifications",
     "intranet.search",
     "intranet.api",
+    "intranet.signin",
     "intranet.sso",
     "directory",
     "workflows",
@@ -57,6 +58,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
 ]
 
@@ -69,6 +73,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Session lifetimes, then the second factor (intranet/signin/middleware.py).
+    "intranet.signin.middleware.SessionLifetimeMiddleware",
+    "intranet.signin.middleware.SecondFactorMiddleware",
     "intranet.core.middleware.NoStoreMiddleware",
     "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
@@ -192,6 +199,10 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = env.integer("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = False
+# Second factors and session lifetimes (intranet/signin/): MFA_REQUIRED off / outside /
+# always, INTERNAL_NETWORKS, MFA_REQUIRED_GROUPS, idle and absolute session lifetimes.
+globals().update(env.signin())
+OTP_TOTP_ISSUER = env.text("INTRANET_SITE_NAME", "庁内ポータル")
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語"), ("en", "English")]

@@ -341,19 +341,24 @@ def login_throttle() -> dict:
     }
 
 
-def trusted_proxies() -> list[str]:
-    """Addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+def networks(name: str) -> list[str]:
+    """A comma-separated list of IP addresses or networks (CIDR)."""
     import ipaddress
 
-    proxies = listing("TRUSTED_PROXIES")
-    for proxy in proxies:
+    values = listing(name)
+    for value in values:
         try:
-            ipaddress.ip_network(proxy, strict=False)
+            ipaddress.ip_network(value, strict=False)
         except ValueError:
             raise ConfigurationError(
-                f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network."
+                f"{name}: {value!r} is not an IP address or network."
             ) from None
-    return proxies
+    return values
+
+
+def trusted_proxies() -> list[str]:
+    """Addresses or networks of the reverse proxies whose X-Forwarded-For is believed."""
+    return networks("TRUSTED_PROXIES")
 
 
 # How a claim (OIDC) or attribute (SAML) finds the directory person, by its name.
@@ -585,3 +590,34 @@ def generated_vapid_key(path: Path) -> str:
         )
         path.chmod(0o600)
     return path.read_text(encoding="utf-8")
+
+
+def signin() -> dict:
+    """Second factors and session lifetimes (intranet/signin/, docs/deployment.md)."""
+    idle = integer("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=60)
+    lifetime = integer("SESSION_MAX_SECONDS", 60 * 60 * 10, minimum=60)
+    not_below("SESSION_MAX_SECONDS", lifetime, "SESSION_IDLE_SECONDS", idle)
+    idle_outside = integer(
+        "SESSION_IDLE_SECONDS_OUTSIDE", min(idle, 30 * 60), minimum=60
+    )
+    lifetime_outside = integer(
+        "SESSION_MAX_SECONDS_OUTSIDE", min(lifetime, 60 * 60 * 4), minimum=60
+    )
+    not_below(
+        "SESSION_MAX_SECONDS_OUTSIDE",
+        lifetime_outside,
+        "SESSION_IDLE_SECONDS_OUTSIDE",
+        idle_outside,
+    )
+    return {
+        "MFA_REQUIRED": choice("MFA_REQUIRED", "off", {"off", "outside", "always"}),
+        "MFA_REQUIRED_GROUPS": listing("MFA_REQUIRED_GROUPS"),
+        "INTERNAL_NETWORKS": networks("INTERNAL_NETWORKS"),
+        "SESSION_IDLE_SECONDS": idle,
+        "SESSION_MAX_SECONDS": lifetime,
+        "SESSION_IDLE_SECONDS_OUTSIDE": idle_outside,
+        "SESSION_MAX_SECONDS_OUTSIDE": lifetime_outside,
+        # The passkeys' relying party: the host name staff type (default: the
+        # request's host); passkeys registered under one name do not work under another.
+        "WEBAUTHN_RP_ID": text("WEBAUTHN_RP_ID"),
+    }

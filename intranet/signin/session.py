@@ -11,13 +11,14 @@ only them, so a new way of signing in needs nothing but to set them:
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 SIGNIN_METHOD = "signin_method"
 MFA_VERIFIED = "mfa_verified"
 
 
 class SignInMethod(models.TextChoices):
-    PASSWORD = "password", "password"
-    PASSKEY = "passkey", "passkey"
-    OIDC = "oidc", "oidc"
-    SAML = "saml", "saml"
+    PASSWORD = "password", _("パスワード")
+    PASSKEY = "passkey", _("パスキー")
+    OIDC = "oidc", _("シングルサインオン（OpenID Connect）")
+    SAML = "saml", _("シングルサインオン（SAML）")

@@ -1,5 +1,6 @@
 """API fixtures: tokens for the office's personas, a client that sends them, and the
-approval fixtures (rules, drafts) of tests/workflows."""
+approval fixtures (rules, drafts) of tests/workflows and the records ones (a 分類表,
+a 文書管理担当, decided documents)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from tests.workflows.conftest import (  # noqa: F401 - fixtures
     rules,
     submitted,
     zaisei,
+)
+from tests.workflows.records.conftest import (  # noqa: F401 - fixtures
+    decided,
+    received,
+    records_manager,
+    table,
 )
 
 

@@ -1,11 +1,13 @@
 """Japanese names done right: 異体字 found both ways, 五十音順 per JIS X 4061, names and
 titles shown as written. The demo ward plus four people with old-form kanji, added
-through the LDIF sync as a real directory would add them."""
+through the LDIF sync as a real directory would add them — from an LDIF file, and
+from a real slapd (issue 15's Done-when, through the people finder's page)."""
 
 from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -33,12 +35,14 @@ OLD_FORMS = [
 
 
 def _entry(number: int, uid, surname, surname_kana, given, given_kana) -> str:
+    # Mail at the annex, so that "ward.example.jp" finds the demo ward alone.
     return (
-        f"\ndn: uid={uid},{UNIT_DN}\nobjectClass: inetOrgPerson\nuid: {uid}\n"
+        f"\ndn: uid={uid},{UNIT_DN}\nchangetype: add\nobjectClass: inetOrgPerson\n"
+        f"uid: {uid}\n"
         f"cn: {uid}\ncn;lang-ja: {surname} {given}\nsn: {uid}\n"
         f"sn;lang-ja: {surname}\nsn;lang-ja-x-phonetic: {surname_kana}\n"
         f"givenName;lang-ja: {given}\ngivenName;lang-ja-x-phonetic: {given_kana}\n"
-        f"mail: {uid}@ward.example.jp\nemployeeNumber: 2999{number}\n"
+        f"mail: {uid}@annex.example.jp\nemployeeNumber: 2999{number}\n"
         f"title: 主事\nentryUUID: 00000000-0000-4000-8000-00000000000{number}\n"
     )
 
@@ -55,6 +59,7 @@ def ward(home_page, posts, settings, tmp_path):
     search_demo.load(stdout=out)
     ldif = tmp_path / "ward.ldif"
     extra = "".join(_entry(n, *row) for n, row in enumerate(OLD_FORMS, start=1))
+    extra = extra.replace("changetype: add\n", "")  # content records in a file
     ldif.write_text(LDIF.read_text(encoding="utf-8") + extra, encoding="utf-8")
     result = run_sync(
         config=CONFIG,
@@ -96,8 +101,46 @@ def test_the_people_list_is_in_gojuon_order(ward):
     assert order.index("高橋") + 1 == order.index("髙橋")
 
 
-def test_site_search_shows_the_title_as_written(ward):
+def test_site_search_shows_the_title_as_written(ward, client):
     hits = search_pages(ward["sato"], "保存年限").hits
     titles = [str(hit.title) for hit in hits]
     assert any("押印の規程（旧版）" in title for title in titles), titles
     assert not any("(旧版)" in title for title in titles)
+    # The results page, as a member of staff sees it (marks aside).
+    client.force_login(ward["sato"])
+    page = client.get(reverse("search:results"), {"q": "押印 規程"}).content.decode()
+    assert "文書の保存年限と押印の規程（旧版）" in re.sub(r"</?mark>", "", page)
+
+
+def _found_on_the_page(client, query: str) -> list[str]:
+    """The names the people finder's page lists for ``query``, in its order."""
+    html = client.get(reverse("directory:people"), {"q": query}).content.decode()
+    return re.findall(
+        r'class="person-row__name"[^>]*><span lang="ja">([^<]+)</span>', html
+    )
+
+
+def test_done_when_old_forms_arrive_from_a_real_directory(
+    slapd, use_ldap, posts, client
+):
+    """Issue 15's Done-when: the demo ward in a real slapd, then 髙橋, 齋藤, 渡邊 and
+    山﨑 added to it and brought in by the sync; the finder's page finds each from
+    the common form, 髙橋 finds 高橋 健二, and the ward reads in 五十音順."""
+    use_ldap(slapd)
+    assert run_sync(full=True).ok
+    added = "".join(_entry(n, *row) for n, row in enumerate(OLD_FORMS, start=1))
+    # The server gives each new entry its entryUUID (no client may set one).
+    slapd.modify(re.sub(r"(?m)^entryUUID: .*\n", "", added))
+    result = run_sync()
+    assert result.ok, result.message
+    assert result.run.created == len(OLD_FORMS)
+    client.force_login(Person.objects.get(username="sato"))
+    assert _found_on_the_page(client, "高橋") == ["高橋 健二", "髙橋 誠"]
+    assert _found_on_the_page(client, "斎藤") == ["斎藤 由美", "齋藤 淳"]
+    assert _found_on_the_page(client, "渡辺") == ["渡辺 大輔", "渡邊 修"]
+    assert _found_on_the_page(client, "山崎") == ["山﨑 恵"]
+    assert "高橋 健二" in _found_on_the_page(client, "髙橋")
+    ward = [name.split()[0] for name in _found_on_the_page(client, "ward.example.jp")]
+    assert len(ward) == 48
+    assert ward.index("後藤") < ward.index("小林") < ward.index("近藤")
+    assert ward.index("和田") < ward.index("渡辺")

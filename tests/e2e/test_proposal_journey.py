@@ -20,9 +20,9 @@ REASON = "効果の欄に、待ち時間がどれだけ減るかの見込みを�
 def test_write_review_resubmit_publish_support(
     live,
     new_page,
-    pt,
-    site,
-    applicant,  # noqa: F811
+    pt,  # noqa: F811 - the fixture imported above
+    site,  # noqa: F811
+    applicant,
 ):
     assert getattr(settings, "WAGTAIL_AUTOSAVE_INTERVAL", None) != 0
     base = live.url

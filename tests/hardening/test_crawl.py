@@ -110,6 +110,39 @@ ROUTES: dict[str, Route] = {
     "service-worker": Route(stranger=STAFF, anonymous=200),
     "offline": Route(stranger=STAFF, anonymous=200),
     "favicon": Route(stranger=STAFF, anonymous=200),
+    # --- sign-in: second factors and sessions (intranet/signin) ----------------------
+    "signin:settings": Route(stranger=STAFF),
+    "signin:enrol": Route(stranger=STAFF),
+    # Without a factor the verification step leads to enrolment.
+    "signin:verify": Route(get=302, stranger=302, post=True, own=True),
+    "signin:totp": Route(stranger=STAFF, post=True),
+    "signin:totp_remove": Route(get=405, stranger=405, post=True, own=True),
+    "signin:recovery_codes": Route(
+        get=405,
+        stranger=405,
+        post=True,
+        own=True,
+        may_change=frozenset({"otp_static.staticdevice", "otp_static.statictoken"}),
+    ),
+    "signin:passkey_new_options": Route(get=405, stranger=405, post=True, own=True),
+    "signin:passkey_add": Route(get=405, stranger=405, post=True, own=True),
+    "signin:passkey_remove": Route(
+        kwargs=lambda w: {"pk": 1}, get=405, stranger=405, post=True
+    ),
+    # The login page's passkey: anyone may ask for a challenge and answer it.
+    "signin:passkey_options": Route(
+        get=405, stranger=405, anonymous=405, post=True, own=True
+    ),
+    "signin:passkey_verify": Route(
+        get=405, stranger=405, anonymous=405, post=True, own=True
+    ),
+    "signin:sign_out_everywhere": Route(get=405, stranger=405, post=True, own=True),
+    "signin:reset": Route(
+        owner="admin",
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"username": w.office.applicant.username},
+    ),
     # --- notifications --------------------------------------------------------------
     "notifications:list": Route(stranger=STAFF),
     "notifications:count": Route(stranger=STAFF),
@@ -282,6 +315,7 @@ ROUTES: dict[str, Route] = {
     "api-v1:cancel_booking": api(405, booking_id=lambda w: w.desk_booking),
     "api-v1:find_people": API,
     "api-v1:get_person": api(person_id=lambda w: w.office.applicant),
+    "api-v1:records_register": API,
     "api-v1:list_webhooks": API,
     "api-v1:add_webhook": API,
     # Webhooks belong to a token, and the world issues none (see the token crawl).

@@ -35,4 +35,10 @@ def publish(home_page):
 
 
 # The approvals' rule book and drafts (tests/workflows/conftest.py), for documents.
-from tests.workflows.conftest import draft, rules, submitted, zaisei  # noqa: E402, F401
+from tests.workflows.conftest import (  # noqa: E402, F401
+    decided,
+    draft,
+    rules,
+    submitted,
+    zaisei,
+)

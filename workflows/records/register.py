@@ -45,6 +45,26 @@ def columns() -> list[str]:
     ]
 
 
+# Machine names of the columns, in the same order (the API's fields).
+FIELDS = (
+    "category",
+    "number",
+    "title",
+    "classification",
+    "binder",
+    "section",
+    "person",
+    "decided_or_received_on",
+    "completed_on",
+    "retention",
+    "expires_on",
+    "storage",
+    "disposition",
+    "disposed_on",
+    "disposal_reference",
+)
+
+
 def period_label(retention_years: int, extension_years: int) -> str:
     if not retention_years:
         return str(_("常用（永年）"))
@@ -133,13 +153,20 @@ def _row(kind: str, row: dict, section: str, person: str, day) -> list:
 
 
 def register_rows(
-    *, fiscal_year: int, user=None, section: OrgUnit | None = None
+    *,
+    fiscal_year: int,
+    user=None,
+    section: OrgUnit | None = None,
+    retention_years: int | None = None,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Iterator[list]:
     """The register of ``fiscal_year``: decided 起案 (by series and number), then
     収受 (likewise). With ``user``, each title is shown as the one gate allows
     (``workflows.access``: marked （秘）, or withheld as （秘）文書 from someone who
     may not know of the record); without one (the published register) every 秘
-    title is withheld."""
+    title is withheld. ``section`` and ``retention_years`` (保存期間, 0 for 常用)
+    narrow it; ``offset`` and ``limit`` give one window of it, cut in SQL."""
     documents = Document.objects.filter(
         state=Document.State.DECIDED, fiscal_year=fiscal_year
     )
@@ -147,6 +174,9 @@ def register_rows(
     if section is not None:
         documents = documents.filter(owner_section=section)
         incoming = incoming.filter(section=section)
+    if retention_years is not None:
+        documents = documents.filter(retention_years=retention_years)
+        incoming = incoming.filter(retention_years=retention_years)
     if user is not None:
         knowable = document_access.knowable_documents_for(user)
         documents = _known(documents, Exists(knowable.filter(pk=OuterRef("pk"))))
@@ -155,18 +185,24 @@ def register_rows(
         # The published register: every title but the 秘 ones.
         documents = _known(documents, Q(confidential=False))
         incoming = _known(incoming, Q(confidential=False))
+    documents = documents.order_by("number_series_id", "number").values(
+        *COMMON,
+        "owner_section__name",
+        "applicant__last_name",
+        "applicant__first_name",
+        "decided_at",
+    )
+    incoming = incoming.order_by("series_id", "number").values(
+        *COMMON,
+        "section__name",
+        "assignee__last_name",
+        "assignee__first_name",
+        "received_on",
+    )
+    if offset or limit is not None:
+        documents, incoming = _window(documents, incoming, offset, limit)
     kind_document, kind_incoming = str(_("起案")), str(_("収受"))
-    for row in (
-        documents.order_by("number_series_id", "number")
-        .values(
-            *COMMON,
-            "owner_section__name",
-            "applicant__last_name",
-            "applicant__first_name",
-            "decided_at",
-        )
-        .iterator(chunk_size=CHUNK)
-    ):
+    for row in documents.iterator(chunk_size=CHUNK):
         yield _row(
             kind_document,
             row,
@@ -174,17 +210,7 @@ def register_rows(
             _name(row, "applicant"),
             row["decided_at"],
         )
-    for row in (
-        incoming.order_by("series_id", "number")
-        .values(
-            *COMMON,
-            "section__name",
-            "assignee__last_name",
-            "assignee__first_name",
-            "received_on",
-        )
-        .iterator(chunk_size=CHUNK)
-    ):
+    for row in incoming.iterator(chunk_size=CHUNK):
         yield _row(
             kind_incoming,
             row,
@@ -192,3 +218,17 @@ def register_rows(
             _name(row, "assignee"),
             row["received_on"],
         )
+
+
+def _window(documents, incoming, offset: int, limit: int | None):
+    """Rows ``offset`` to ``offset + limit`` of the 起案 followed by the 収受."""
+    end = None if limit is None else offset + limit
+    counted = documents.count()
+    later = max(0, offset - counted)
+    later_end = None if end is None else max(0, end - counted)
+    return (
+        documents[offset:end] if offset < counted else documents.none(),
+        incoming[later:later_end]
+        if later_end is None or later_end > later
+        else incoming.none(),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directory.text import normalize
+from directory.text import normalize, spelling_variants
 
 from ..engine import RouteState
 from ..errors import Conflict
@@ -50,17 +50,26 @@ def touch(document: Document, *fields: str) -> None:
 
 
 def refresh_search_text(document: Document) -> None:
-    document.search_text = normalize(
-        " ".join(
-            part
-            for part in (
-                document.title,
-                plain_text(document.body),
-                document.number_label,
-                document.applicant.full_name if document.applicant_id else "",
-            )
-            if part
+    """Title, text, number and applicant folded (``directory.text``), then the
+    title and text in their standard spelling where written otherwise (表記ゆれ)."""
+    title_and_body = f"{document.title}\n{plain_text(document.body)}"
+    document.search_text = " ".join(
+        part
+        for part in (
+            normalize(
+                " ".join(
+                    part
+                    for part in (
+                        title_and_body,
+                        document.number_label,
+                        document.applicant.full_name if document.applicant_id else "",
+                    )
+                    if part
+                )
+            ),
+            spelling_variants(title_and_body),
         )
+        if part
     )
 
 

@@ -68,6 +68,27 @@ def table(rules):
 
 
 @pytest.fixture
+def received(office, records_manager):
+    """``received(title, …)``: a 収受 of today by post for 総務課, registered by 林."""
+    from django.utils import timezone
+
+    from workflows.records import services
+
+    def make(title="統計調査の依頼について", **kwargs):
+        fields = {
+            "by": records_manager,
+            "received_on": timezone.localdate(),
+            "channel": "mail",
+            "sender": "東京都総務局",
+            "section": office.units.somu_ka,
+            **kwargs,
+        }
+        return services.register_incoming(title=title, **fields)
+
+    return make
+
+
+@pytest.fixture
 def decided(submitted):
     """Submit and walk a document to its 決裁 (係長 → 課長)."""
 

@@ -161,20 +161,10 @@ def test_register_page_for_records_managers_only(
 
 
 def test_an_auditor_reads_the_register_with_its_incoming(
-    client, office, table, records_manager
+    client, office, table, received
 ):
     """Auditors read every record: the page lists the 収受 of the year (no 500)."""
-    from workflows.records import services
-
-    incoming = services.register_incoming(
-        by=records_manager,
-        received_on=timezone.localdate(),
-        channel="mail",
-        sender="東京都総務局",
-        title="監査で見る収受",
-        section=office.units.somu_ka,
-        confidential=True,
-    )
+    incoming = received("監査で見る収受", confidential=True)
     client.force_login(office.auditor)
     url = reverse("records:register") + f"?fiscal_year={incoming.fiscal_year}"
     page = client.get(url)

@@ -1,0 +1,86 @@
+"""Session bookkeeping: how a session was opened, when, and when it ends.
+
+At login the session gets ``SIGNIN_METHOD`` (the password unless the view that signed
+the person in said otherwise) and ``MFA_VERIFIED`` (False until a second factor is
+shown), and is listed in ``OpenSession`` so that "sign out everywhere" finds it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from intranet.core.clients import client_address
+
+from .models import OpenSession
+from .session import MFA_VERIFIED, SIGNIN_METHOD, SignInMethod
+
+STARTED_AT = "signin_started_at"
+SEEN_AT = "signin_seen_at"
+# A session's last activity is written at most this often (seconds): not every
+# request needs to save the session.
+SEEN_GRANULARITY = 60
+
+
+def started(sender, request, user, **kwargs):
+    """user_logged_in: mark the session's start and list it."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    session.setdefault(SIGNIN_METHOD, SignInMethod.PASSWORD.value)
+    session.setdefault(MFA_VERIFIED, False)
+    now = int(time.time())
+    session[STARTED_AT] = now
+    session[SEEN_AT] = now
+    if session.session_key is None:
+        session.save()
+    OpenSession.objects.update_or_create(
+        session_key=session.session_key,
+        defaults={
+            "person": user,
+            "method": session[SIGNIN_METHOD],
+            "address": client_address(request)[:64],
+        },
+    )
+
+
+def ended(sender, request, user, **kwargs):
+    """user_logged_out: the session is no longer open."""
+    session = getattr(request, "session", None)
+    key = getattr(session, "session_key", None)
+    if key:
+        OpenSession.objects.filter(session_key=key).delete()
+
+
+def mark_method(request, method: SignInMethod, *, verified: bool) -> None:
+    """After ``login()``: how this session was opened, and whether that counted as
+    a second factor too (a passkey with user verification)."""
+    request.session[SIGNIN_METHOD] = SignInMethod(method).value
+    request.session[MFA_VERIFIED] = verified
+    OpenSession.objects.filter(session_key=request.session.session_key).update(
+        method=SignInMethod(method).value
+    )
+
+
+def expired(session, lifetime, now: float) -> bool:
+    """Has this session been idle too long, or lived too long?"""
+    started_at = session.get(STARTED_AT)
+    seen_at = session.get(SEEN_AT, started_at)
+    if started_at is None:
+        return False  # opened before these checks existed: SESSION_COOKIE_AGE holds
+    return now - seen_at > lifetime.idle or now - started_at > lifetime.absolute
+
+
+def touch(session, now: float) -> None:
+    if now - session.get(SEEN_AT, 0) >= SEEN_GRANULARITY:
+        session[SEEN_AT] = int(now)
+
+
+def mark_verified(request) -> None:
+    """A second factor was shown: the session counts as verified, under a new key
+    (whoever knew the old one learns nothing of the new)."""
+    old_key = request.session.session_key
+    request.session.cycle_key()
+    request.session[MFA_VERIFIED] = True
+    OpenSession.objects.filter(session_key=old_key).update(
+        session_key=request.session.session_key
+    )

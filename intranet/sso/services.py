@@ -23,7 +23,7 @@ from directory import throttle
 from directory.forms import LOGIN_MESSAGES
 from directory.ldap import auth as ldap_auth
 from intranet.core import audit
-from intranet.signin.session import MFA_VERIFIED, SIGNIN_METHOD
+from intranet.signin import sessions
 
 from .models import IdentityLink
 
@@ -146,8 +146,7 @@ def sign_in(*, request, identity: Identity, person) -> None:
             )
         mfa = identity.mfa or settings.SSO["COUNTS_AS_MFA"]
         login(request, person, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SIGNIN_METHOD] = identity.method
-        request.session[MFA_VERIFIED] = mfa
+        sessions.mark_method(request, identity.method, verified=mfa)
         audit.record(
             action="signin.succeeded",
             target=person,

@@ -30,7 +30,10 @@ def ensure_home_page() -> HomePage:
     Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE)
     root = Page.get_first_root_node()
     if root is None:
-        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+        # Shown in the CMS's page choosers (migration 0004 renames Wagtail's "Root").
+        root = Page.add_root(
+            instance=Page(title="すべてのページ", slug="root", live=True)
+        )
     home = root.add_child(instance=HomePage(title="ホーム", slug="home", live=True))
     Site.objects.update_or_create(
         is_default_site=True,

@@ -85,7 +85,15 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._pending(request) and not self._allowed(request):
+        pending = self._pending(request)
+        session = getattr(request, "session", None)
+        if session is not None:
+            # Marked for the socket stack, which has no request to ask the policy.
+            if pending and not session.get(sessions.PENDING):
+                session[sessions.PENDING] = True
+            elif not pending and sessions.PENDING in session:
+                del session[sessions.PENDING]
+        if pending and not self._allowed(request):
             person = request.user
             target = (
                 "signin:verify" if policy.has_second_factor(person) else "signin:enrol"

@@ -15,6 +15,9 @@ from .models import OpenSession
 from .session import MFA_VERIFIED, SIGNIN_METHOD, SignInMethod
 
 STARTED_AT = "signin_started_at"
+# Set while a session must still show its second factor: its sockets are refused
+# (``sockets.py``), so a password alone hears nothing live.
+PENDING = "signin_mfa_pending"
 SEEN_AT = "signin_seen_at"
 # A session's last activity is written at most this often (seconds): not every
 # request needs to save the session.
@@ -81,6 +84,7 @@ def mark_verified(request) -> None:
     old_key = request.session.session_key
     request.session.cycle_key()
     request.session[MFA_VERIFIED] = True
+    request.session.pop(PENDING, None)
     OpenSession.objects.filter(session_key=old_key).update(
         session_key=request.session.session_key
     )

@@ -22,6 +22,32 @@ def test_staff_pages_forbid_inline_scripts(applicant_client, home_page):
     assert response["X-Frame-Options"] == "DENY"
 
 
+def _directives(response):
+    policy = response["Content-Security-Policy"]
+    return dict(
+        part.strip().split(" ", 1) for part in policy.split(";") if part.strip()
+    )
+
+
+@pytest.mark.django_db
+def test_the_cms_preview_may_be_framed_by_the_site_only(client, home_page):
+    """The editor shows its live preview in a frame: that response (X-Frame-Options
+    SAMEORIGIN from Wagtail's view) allows frame-ancestors 'self'; the editor itself
+    is never framed."""
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("cms-admin", password="x" * 12)
+    client.force_login(admin)
+    preview = f"/cms/pages/{home_page.pk}/edit/preview/"
+    client.post(preview, {"title": home_page.title, "slug": home_page.slug})
+    response = client.get(preview)
+    assert response.status_code == 200
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert _directives(response)["frame-ancestors"] == "'self'"
+    editor = client.get(f"/cms/pages/{home_page.pk}/edit/")
+    assert _directives(editor)["frame-ancestors"] == "'none'"
+
+
 @pytest.mark.django_db
 def test_login_page_has_the_policy_too(client):
     response = client.get("/accounts/login/")

@@ -19,6 +19,7 @@ from webauthn.helpers.exceptions import InvalidAuthenticationResponse
 from intranet.signin.models import OpenSession, Passkey
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import assert_no_horizontal_overflow, screenshot
+from tests.e2e.test_accessibility import violations
 
 pytestmark = pytest.mark.e2e
 
@@ -69,6 +70,7 @@ def test_enrol_a_passkey_on_a_phone_then_sign_in_with_it(
     page.wait_for_url(f"{base}/signin/enrol/**")
     assert page.get_by_test_id("enrol-intro").is_visible()
     assert_no_horizontal_overflow(page)
+    assert violations(page) == []
     screenshot(page, "signin-enrol-phone")
     page.goto(f"{base}/approvals/")
     page.wait_for_url(f"{base}/signin/enrol/**")
@@ -79,6 +81,7 @@ def test_enrol_a_passkey_on_a_phone_then_sign_in_with_it(
     codes.wait_for()
     assert len(codes.locator("li").all()) == 10
     assert_no_horizontal_overflow(page)
+    assert violations(page) == []
     page.get_by_test_id("recovery-done").click()
     page.wait_for_url(f"{base}/approvals/")
 
@@ -151,4 +154,11 @@ def test_settings_page_on_a_phone(strict_live, new_page, applicant):
     page.wait_for_url(f"{base}/signin/")
     assert page.get_by_test_id("passkey-item").count() == 1
     assert_no_horizontal_overflow(page)
+    assert violations(page) == []
     screenshot(page, "signin-settings-phone")
+    # The authenticator app's QR code, at phone width too.
+    page.get_by_test_id("totp-add").click()
+    page.get_by_test_id("totp-qr").locator("svg").wait_for()
+    assert_no_horizontal_overflow(page)
+    assert violations(page) == []
+    screenshot(page, "signin-totp-phone")

@@ -372,6 +372,7 @@ _SSO_FIELD_BY_CLAIM = {
     "upn": "email",
     "preferred_username": "email",
     "userprincipalname": "email",
+    "emailaddress": "email",
 }
 # SAML authentication contexts that mean the identity provider checked two factors.
 DEFAULT_SAML_MFA_CONTEXTS = [

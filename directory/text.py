@@ -219,37 +219,44 @@ def _analyser():
     return analyser
 
 
-def _standard_run(run: str) -> str:
+def _words(run: str) -> tuple[tuple[str, str], ...]:
     # Words and short runs recur (query words, titles): remember those.
-    return _standard_short(run) if len(run) <= 32 else _standard(run)
+    return _words_of_short(run) if len(run) <= 32 else _words_of(run)
 
 
 @functools.lru_cache(maxsize=8192)
-def _standard_short(run: str) -> str:
-    return _standard(run)
+def _words_of_short(run: str) -> tuple[tuple[str, str], ...]:
+    return _words_of(run)
 
 
-def _standard(run: str) -> str:
-    """One run of Japanese text with every word that the dictionary writes another
-    way in its standard spelling; conjugation is left alone (a word changes only
-    where its normalised form differs from its dictionary form)."""
-    out = []
-    changed = False
+def _words_of(run: str) -> tuple[tuple[str, str], ...]:
+    """The words of one run of Japanese text, each as (written, standard spelling).
+
+    A word takes the dictionary's normalised form only where that differs from its
+    dictionary form (a spelling, not a conjugation), and not for particles,
+    auxiliaries and words written in kana alone other than nouns: する is not 為る
+    and こちら not 此方, while こども is 子供."""
+    words = []
     for word in _analyser().tokenize(run):
+        surface = word.surface()
         normalized = word.normalized_form()
+        part = word.part_of_speech()[0]
         if (
-            normalized != word.dictionary_form()
-            and word.part_of_speech()[0] not in _FUNCTION_WORDS
+            normalized == word.dictionary_form()
+            or part in _FUNCTION_WORDS
+            or (part != "名詞" and _KANA_ONLY.fullmatch(surface))
         ):
-            out.append(normalized)
-            changed = True
-        else:
-            out.append(word.surface())
-    return "".join(out) if changed else run
+            normalized = surface
+        words.append((surface, normalized))
+    return tuple(words)
 
 
 # Particles and auxiliaries keep their spelling (だ is not た), and so do symbols.
 _FUNCTION_WORDS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+_KANA_ONLY = re.compile(r"[\u3040-\u30ffー]+")
+# Words kept on each side of a word written another way, when an index stores the
+# standard spelling beside the text: enough for phrases such as 施設利用申込書.
+_CONTEXT_WORDS = 3
 _OKURIGANA = re.compile(r"(?<=[\u3400-\u4dbf\u4e00-\u9fff々])([ぁ-ゖ]+)")
 
 
@@ -284,8 +291,9 @@ def standard_spelling(value: str) -> str:
     that every spelling of a word meets in one; nothing shown is changed."""
     return _JAPANESE_RUN.sub(
         lambda match: "".join(
-            _standard_run(match.group()[at : at + _MAX_RUN])
+            standard
             for at in range(0, len(match.group()), _MAX_RUN)
+            for _written, standard in _words(match.group()[at : at + _MAX_RUN])
         ),
         value or "",
     )
@@ -305,16 +313,29 @@ def query_words(query: str) -> list[tuple[str, ...]]:
 
 
 def spelling_variants(value: str) -> str:
-    """The runs of ``value`` whose standard spelling differs from what is written,
-    in that spelling and folded (``normalize``), space-separated: what an index
-    stores beside the text itself. '' when every word is written the standard way."""
-    changed = []
+    """Where ``value`` writes a word another way than the dictionary's standard, that
+    word in the standard spelling with up to three words on each side, folded
+    (``normalize``), space-separated: what an index stores beside the text itself
+    (会議室の申込みについて → 会議室の申し込みについ). '' when every word is
+    written the standard way."""
+    pieces = []
     for match in _JAPANESE_RUN.finditer(tidy(value)):
         run = match.group()
-        standard = standard_spelling(run)
-        if standard != run:
-            changed.append(standard)
-    return normalize(" ".join(changed))
+        for at in range(0, len(run), _MAX_RUN):
+            words = _words(run[at : at + _MAX_RUN])
+            changed = [i for i, (written, std) in enumerate(words) if written != std]
+            windows: list[list[int]] = []
+            for i in changed:
+                first, last = max(0, i - _CONTEXT_WORDS), i + _CONTEXT_WORDS
+                if windows and first <= windows[-1][1] + 1:
+                    windows[-1][1] = last
+                else:
+                    windows.append([first, last])
+            pieces.extend(
+                "".join(std for _written, std in words[first : last + 1])
+                for first, last in windows
+            )
+    return normalize(" ".join(pieces))
 
 
 _BROKEN_LINE = re.compile(

@@ -20,6 +20,7 @@ from django.conf import settings
 from intranet.core.origins import SameOriginValidator
 from intranet.notifications.sessions import SocketAuthStack
 from intranet.routing import websocket_urlpatterns
+from intranet.signin.sockets import RefusePendingSecondFactor
 
 http_application = django_application
 if settings.SERVE_STATIC:
@@ -31,7 +32,7 @@ application = ProtocolTypeRouter(
     {
         "http": http_application,
         "websocket": SameOriginValidator(
-            SocketAuthStack(URLRouter(websocket_urlpatterns))
+            SocketAuthStack(RefusePendingSecondFactor(URLRouter(websocket_urlpatterns)))
         ),
     }
 )

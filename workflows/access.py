@@ -90,7 +90,25 @@ def may_know_of(user, document: Document) -> bool:
     that is not 秘 (their stuck-steps list names it). A 秘 document's existence and
     title are as confidential as its body.
     """
+    answers = getattr(user, "_knows_of", {})
+    if document.pk in answers:
+        return answers[document.pk]
     return knowable_documents_for(user).filter(pk=document.pk).exists()
+
+
+def answer_for_many(user, documents: Iterable[Document]) -> None:
+    """Decide ``may_know_of`` for many documents in one query, ahead of a list that
+    asks it row by row (a template's ``title_for``). The answers stay on this
+    ``user`` object (the request's), so the list asks the gate without a query per
+    row; a row not answered here is still asked one by one."""
+    pks = {document.pk for document in documents}
+    known = set(
+        knowable_documents_for(user).filter(pk__in=pks).values_list("pk", flat=True)
+    )
+    user._knows_of = {
+        **getattr(user, "_knows_of", {}),
+        **{pk: pk in known for pk in pks},
+    }
 
 
 def knowable_documents_for(user) -> QuerySet[Document]:

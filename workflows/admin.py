@@ -114,6 +114,7 @@ class RuleInline(admin.TabularInline):
 @admin.register(RuleBook)
 class RuleBookAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "valid_from", "published_at"]
+    fields = ["number", "title", "valid_from", "note", "published_at", "created_at"]
     inlines = [RuleInline]
     actions = ["copy_as_new_version", "publish"]
 

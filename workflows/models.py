@@ -57,10 +57,28 @@ class DocumentType(models.Model):
         return self.name
 
 
-class RuleBookQuerySet(models.QuerySet):
+class PublishedVersionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_at__isnull=False)
 
+
+class PublishedVersion(models.Model):
+    """One version of a rule table (専決規程, 文書分類表): edited until it is
+    published, then never changed; a later version supersedes it, never rewrites it."""
+
+    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
+    note = models.TextField(_("改正内容"), blank=True)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class RuleBookQuerySet(PublishedVersionQuerySet):
     def in_force(self, day: datetime.date | None = None):
         """The published version in force on ``day``, or None."""
         day = day or timezone.localdate()
@@ -72,15 +90,12 @@ class RuleBookQuerySet(models.QuerySet):
         )
 
 
-class RuleBook(models.Model):
+class RuleBook(PublishedVersion):
     """One version of the delegation rules (専決規程). Published versions never change."""
 
     number = models.PositiveIntegerField(_("版"), unique=True)
     title = models.CharField(_("名称"), max_length=100, default="専決規程")
     valid_from = models.DateField(_("施行日"))
-    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
-    note = models.TextField(_("改正内容"), blank=True)
-    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
 
     objects = RuleBookQuerySet.as_manager()
 
@@ -94,10 +109,6 @@ class RuleBook(models.Model):
             "title": self.title,
             "number": self.number,
         }
-
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
 
 
 class DelegationRule(models.Model):
@@ -901,14 +912,26 @@ class DocumentSeries(models.Model):
         return f"{self.prefix}第{number}号"
 
 
-class DocumentCounter(models.Model):
-    """The last number used in a series in a fiscal year (年度)."""
+class SeriesCounter(models.Model):
+    """The last number used in a ``series`` in a fiscal year (年度): one row per
+    series and year, locked while a number is taken (``numbering.locked_counter``)."""
+
+    fiscal_year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.series} {self.fiscal_year}: {self.last_number}"
+
+
+class DocumentCounter(SeriesCounter):
+    """文書番号: the last number of a series in a 年度."""
 
     series = models.ForeignKey(
         DocumentSeries, on_delete=models.PROTECT, related_name="counters"
     )
-    fiscal_year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -916,9 +939,6 @@ class DocumentCounter(models.Model):
                 fields=["series", "fiscal_year"], name="counter_per_year"
             )
         ]
-
-    def __str__(self):
-        return f"{self.series} {self.fiscal_year}: {self.last_number}"
 
 
 class LedgerEntry(models.Model):

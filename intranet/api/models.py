@@ -14,6 +14,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from intranet.core.fields import protected_link
+
 from .scopes import ALL
 
 
@@ -25,10 +27,9 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     name = models.CharField(_("名称"), max_length=100)
-    person = models.ForeignKey(
+    person = protected_link(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("利用者"),
-        on_delete=models.PROTECT,
+        _("利用者"),
         related_name="integration_tokens",
         help_text=_(
             "職員本人またはサービスアカウント。この人ができることだけができます。"
@@ -44,13 +45,8 @@ class ApiToken(models.Model):
         help_text=_("空欄なら既定値（API_RATE_LIMIT）"),
     )
     created_at = models.DateTimeField(_("発行日時"), default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("発行者"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
+    created_by = protected_link(
+        settings.AUTH_USER_MODEL, _("発行者"), null=True, blank=True
     )
     expires_at = models.DateTimeField(_("有効期限"))
     revoked_at = models.DateTimeField(_("失効日時"), null=True, blank=True)
@@ -76,12 +72,7 @@ class ApiToken(models.Model):
 class WebhookSubscription(models.Model):
     """Events sent to ``url`` for one token, signed with ``secret`` (HMAC-SHA256)."""
 
-    token = models.ForeignKey(
-        ApiToken,
-        verbose_name=_("APIトークン"),
-        on_delete=models.PROTECT,
-        related_name="webhooks",
-    )
+    token = protected_link(ApiToken, _("APIトークン"), related_name="webhooks")
     url = models.URLField(_("送信先URL"), max_length=500)
     events = models.JSONField(_("イベント"), default=list)
     secret = models.CharField(_("署名鍵"), max_length=64, editable=False)
@@ -107,11 +98,8 @@ class WebhookDelivery(models.Model):
         DELIVERED = "delivered", _("送信済み")
         FAILED = "failed", _("送信失敗")
 
-    subscription = models.ForeignKey(
-        WebhookSubscription,
-        verbose_name=_("送信先"),
-        on_delete=models.PROTECT,
-        related_name="deliveries",
+    subscription = protected_link(
+        WebhookSubscription, _("送信先"), related_name="deliveries"
     )
     event_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     event = models.CharField(_("イベント"), max_length=50)

@@ -1,5 +1,7 @@
 """Webhook deliveries: recorded with the action that caused them, sent by the task
-worker, signed, retried with backoff, and switched off after repeated failures.
+worker, signed, retried with backoff (the worker runs the ``deliver_due`` sweep at each
+retry's time; ``manage.py deliver_webhooks`` sweeps up after a lost task), and switched
+off after repeated failures.
 
 Each POST carries the JSON body and three headers:
 
@@ -30,6 +32,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intranet.core import scheduling
 from intranet.notifications.kinds import Kind
 from intranet.notifications.services import notify
 
@@ -93,15 +96,14 @@ def record(subscription: WebhookSubscription, event: str, data: dict) -> None:
 
 
 def _schedule(delivery_id: int, run_after: datetime.datetime | None) -> None:
-    from .tasks import deliver_webhook
+    """The first attempt: a task for this delivery, after the commit (the worker must
+    find the row, never a rolled-back one). A retry: the sweep, at its due time."""
+    from .tasks import deliver_due_webhooks, deliver_webhook
 
-    task = deliver_webhook
     if run_after is not None:
-        if not task.get_backend().supports_defer:
-            return  # `manage.py deliver_webhooks` sends what is due
-        task = task.using(run_after=run_after)
-    # After the commit: the worker must find the row (and never a rolled-back one).
-    transaction.on_commit(lambda: task.enqueue(delivery_id))
+        scheduling.run_at(deliver_due_webhooks, [run_after])
+        return
+    transaction.on_commit(lambda: deliver_webhook.enqueue(delivery_id))
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -144,6 +146,9 @@ def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
         )
         if delivery is None or delivery.status != WebhookDelivery.Status.PENDING:
             return delivery.status if delivery else "missing"
+        now = now or timezone.now()
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > now:
+            return delivery.status  # another sweep has just tried: not due again yet
         subscription = delivery.subscription
         if not subscription.is_active:
             delivery.status = WebhookDelivery.Status.FAILED
@@ -158,7 +163,6 @@ def deliver(delivery_id: int, *, now: datetime.datetime | None = None) -> str:
             status_code, error = failure.code, f"HTTP {failure.code}"
         except (OSError, ValidationError) as failure:
             error = str(failure)[:500] or failure.__class__.__name__
-        now = now or timezone.now()
         delivery.response_status = status_code
         if status_code is not None and 200 <= status_code < 300:
             delivery.status = WebhookDelivery.Status.DELIVERED
@@ -220,14 +224,19 @@ def _disable(subscription: WebhookSubscription, now) -> None:
     )
 
 
-def deliver_due(*, now: datetime.datetime | None = None) -> int:
-    """Send every pending delivery whose time has come (a periodic sweep)."""
+def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> int:
+    """Send every pending delivery whose time has come: the sweep the task worker
+    runs at each retry's due time, and ``manage.py deliver_webhooks`` beside it.
+    Idempotent: a delivery tried by another sweep meanwhile is not sent again."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     )
-    count = 0
-    for pk in list(due.values_list("pk", flat=True)[:500]):
+    pks = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
+    for pk in pks:
         deliver(pk, now=now)
-        count += 1
-    return count
+    if len(pks) == limit:
+        from .tasks import deliver_due_webhooks
+
+        scheduling.run_at(deliver_due_webhooks, [now])  # more are due: carry on
+    return len(pks)

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from intranet.core import dates
+from intranet.core import dates, scheduling
 from intranet.core.links import absolute_url
 from intranet.core.text import single_line
 
@@ -164,36 +164,10 @@ def _join_or_start(mode: str, key: str, wanted: dict[int, datetime.datetime]):
 
 
 def schedule(due_times: Iterable[datetime.datetime]) -> None:
-    """Make sure the sender runs at each of ``due_times``.
-
-    With the database task backend the task row is written in the current
-    transaction, so it exists exactly when the data does. Other backends are asked
-    after the commit; the immediate backend (tests) runs the sender at once, which
-    sends only what is already due.
-    """
-    due_times = sorted(set(due_times))
-    if not due_times:
-        return
+    """Make sure the sender runs at each of ``due_times`` (``core.scheduling``)."""
     from .tasks import send_due_emails as task
 
-    backend = task.get_backend()
-    if _stores_tasks_in_database(backend):
-        for due in due_times:
-            task.using(run_after=due).enqueue()
-    elif backend.supports_defer:
-        transaction.on_commit(
-            lambda: [task.using(run_after=due).enqueue() for due in due_times]
-        )
-    else:
-        transaction.on_commit(task.enqueue)
-
-
-def _stores_tasks_in_database(backend) -> bool:
-    try:
-        from django_tasks_db.backend import DatabaseBackend
-    except ImportError:  # pragma: no cover - the package is a dependency
-        return False
-    return isinstance(backend, DatabaseBackend)
+    scheduling.run_at(task, due_times)
 
 
 # ---------------------------------------------------------------------------
@@ -268,7 +242,7 @@ def _claim(pk: int, now, *, watchdog: bool) -> EmailDelivery | None:
 def _schedule_in_database(due: datetime.datetime) -> None:
     from .tasks import send_due_emails as task
 
-    if _stores_tasks_in_database(task.get_backend()):
+    if scheduling.stores_tasks_in_database(task.get_backend()):
         task.using(run_after=due).enqueue()
 
 

@@ -14,6 +14,8 @@ from wagtail.models import Page, TaskState
 
 from directory import roles
 
+from .visibility import viewable_by
+
 REVIEW_COMMENT_MAX_CHARS = 2000
 
 
@@ -36,6 +38,7 @@ def pages_awaiting_review(user, *, limit: int = 5) -> list[PageReview]:
     """Pages submitted for 公開承認 that ``user`` may approve, newest first.
 
     Only the PT lead (and superusers) review pages; everyone else costs one query.
+    Pages behind a view restriction the user does not pass are left out.
     """
     if not roles.has_role(user, roles.DX_PT_LEAD):
         return []
@@ -45,7 +48,8 @@ def pages_awaiting_review(user, *, limit: int = 5) -> list[PageReview]:
         .order_by("-started_at")[:limit]
     )
     ids = [int(state.workflow_state.object_id) for state in states]
-    pages = Page.objects.in_bulk(ids)
+    # A reviewer outside a page's view restriction does not learn its title here.
+    pages = viewable_by(Page.objects.filter(pk__in=ids), user).in_bulk()
     return [
         PageReview(
             pages[int(state.workflow_state.object_id)],
@@ -64,6 +68,26 @@ def task_to_review(page: Page, user) -> TaskState | None:
         return None
     actions = {name for name, *_rest in state.task.specific.get_actions(page, user)}
     return state if "approve" in actions else None
+
+
+def may_see_in_review(page: Page, user) -> bool:
+    """May ``user`` see ``page`` (title and submitted content) on the review screen?
+
+    Only if they pass its view restrictions (Wagtail's rules, as in every list), and
+    either review it (its moderation task offers them 承認) or asked for it or own it
+    and may still edit it by Wagtail's page permissions (someone who left the PT
+    no longer reads what the PT is publishing).
+    """
+    if not viewable_by(Page.objects.filter(pk=page.pk), user).exists():
+        return False
+    if task_to_review(page, user) is not None:
+        return True
+    state = page.current_workflow_state
+    requester = state.requested_by_id if state else None
+    return (
+        user.pk in (requester, page.owner_id)
+        and page.permissions_for_user(user).can_edit()
+    )
 
 
 def _act(*, page: Page, by, action: str, comment: str) -> TaskState:

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from .review import (
     REVIEW_COMMENT_MAX_CHARS,
     ReviewError,
+    may_see_in_review,
     publish_reviewed_page,
     request_page_changes,
     task_to_review,
@@ -36,17 +37,17 @@ def review(request, pk):
     """公開申請の確認: what was submitted, and 公開する / 修正を依頼する.
 
     For the reviewers of the page's moderation task; the person who asked sees the
-    state of the request. Everyone else: 404.
+    state of the request. Everyone else, and anyone outside the page's view
+    restriction: 404 (``may_see_in_review``).
     """
     page = Page.objects.filter(pk=pk).first()
     if page is None:
         raise Http404
     page = page.specific
+    if not may_see_in_review(page, request.user):
+        raise Http404
     state = task_to_review(page, request.user)
     workflow_state = page.current_workflow_state
-    requester = workflow_state.requested_by_id if workflow_state else None
-    if state is None and request.user.pk not in (requester, page.owner_id):
-        raise Http404
     comment = ""
     if request.method == "POST":
         if state is None:

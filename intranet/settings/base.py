@@ -73,13 +73,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    # Session lifetimes, then the second factor (intranet/signin/middleware.py).
-    "intranet.signin.middleware.SessionLifetimeMiddleware",
-    "intranet.signin.middleware.SecondFactorMiddleware",
     "intranet.core.middleware.NoStoreMiddleware",
     "intranet.core.middleware.DateStyleMiddleware",
     "intranet.core.request_log.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Session lifetimes, then the second factor (intranet/signin/middleware.py).
+    "intranet.signin.middleware.SessionLifetimeMiddleware",
+    "intranet.signin.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

@@ -361,6 +361,8 @@ def trusted_proxies() -> list[str]:
     return networks("TRUSTED_PROXIES")
 
 
+# Plain http:// is allowed only for a provider on this machine (development, tests).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # How a claim (OIDC) or attribute (SAML) finds the directory person, by its name.
 SSO_MATCH_FIELDS = {"employee_number", "email", "username"}
 _SSO_FIELD_BY_CLAIM = {
@@ -372,6 +374,7 @@ _SSO_FIELD_BY_CLAIM = {
     "upn": "email",
     "preferred_username": "email",
     "userprincipalname": "email",
+    "emailaddress": "email",
 }
 # SAML authentication contexts that mean the identity provider checked two factors.
 DEFAULT_SAML_MFA_CONTEXTS = [
@@ -399,9 +402,9 @@ def single_sign_on() -> dict:
     oidc = None
     discovery = text("OIDC_DISCOVERY_URL")
     if discovery is not None:
-        if not discovery.startswith(
-            ("https://", "http://127.0.0.1", "http://localhost")
-        ):
+        parts = urlsplit(discovery)
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        if not (parts.scheme == "https" and parts.hostname) and not loopback:
             raise ConfigurationError(
                 f"OIDC_DISCOVERY_URL={discovery!r} must be an https:// address."
             )

@@ -55,7 +55,8 @@ class SessionLifetimeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
-            if sessions.expired(request.session, policy.session_lifetime(request), now):
+            lifetime = policy.session_lifetime(request)
+            if sessions.expired(request.session, lifetime, now):
                 logout(request)
                 messages.info(
                     request,
@@ -66,7 +67,7 @@ class SessionLifetimeMiddleware:
                 return redirect(
                     f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
                 )
-            sessions.touch(request.session, now)
+            sessions.touch(request.session, lifetime, now)
         return self.get_response(request)
 
 
@@ -85,7 +86,15 @@ class SecondFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._pending(request) and not self._allowed(request):
+        pending = self._pending(request)
+        session = getattr(request, "session", None)
+        if session is not None:
+            # Marked for the socket stack, which has no request to ask the policy.
+            if pending and not session.get(sessions.PENDING):
+                session[sessions.PENDING] = True
+            elif not pending and sessions.PENDING in session:
+                del session[sessions.PENDING]
+        if pending and not self._allowed(request):
             person = request.user
             target = (
                 "signin:verify" if policy.has_second_factor(person) else "signin:enrol"

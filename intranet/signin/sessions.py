@@ -10,11 +10,16 @@ from __future__ import annotations
 import time
 
 from intranet.core.clients import client_address
+from intranet.core.session_deadline import DEADLINE
 
 from .models import OpenSession
+from .policy import session_lifetime
 from .session import MFA_VERIFIED, SIGNIN_METHOD, SignInMethod
 
 STARTED_AT = "signin_started_at"
+# Set while a session must still show its second factor: its sockets are refused
+# (``sockets.py``), so a password alone hears nothing live.
+PENDING = "signin_mfa_pending"
 SEEN_AT = "signin_seen_at"
 # A session's last activity is written at most this often (seconds): not every
 # request needs to save the session.
@@ -29,8 +34,10 @@ def started(sender, request, user, **kwargs):
     session.setdefault(SIGNIN_METHOD, SignInMethod.PASSWORD.value)
     session.setdefault(MFA_VERIFIED, False)
     now = int(time.time())
+    lifetime = session_lifetime(request)
     session[STARTED_AT] = now
     session[SEEN_AT] = now
+    session[DEADLINE] = now + min(lifetime.idle, lifetime.absolute)
     if session.session_key is None:
         session.save()
     OpenSession.objects.update_or_create(
@@ -70,9 +77,14 @@ def expired(session, lifetime, now: float) -> bool:
     return now - seen_at > lifetime.idle or now - started_at > lifetime.absolute
 
 
-def touch(session, now: float) -> None:
+def touch(session, lifetime, now: float) -> None:
+    """Note activity (at most once a minute) and when the session lapses without more."""
     if now - session.get(SEEN_AT, 0) >= SEEN_GRANULARITY:
         session[SEEN_AT] = int(now)
+        started_at = session.get(STARTED_AT, int(now))
+        session[DEADLINE] = min(
+            int(now) + lifetime.idle, started_at + lifetime.absolute
+        )
 
 
 def mark_verified(request) -> None:
@@ -81,6 +93,7 @@ def mark_verified(request) -> None:
     old_key = request.session.session_key
     request.session.cycle_key()
     request.session[MFA_VERIFIED] = True
+    request.session.pop(PENDING, None)
     OpenSession.objects.filter(session_key=old_key).update(
         session_key=request.session.session_key
     )

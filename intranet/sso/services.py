@@ -23,7 +23,7 @@ from directory import throttle
 from directory.forms import LOGIN_MESSAGES
 from directory.ldap import auth as ldap_auth
 from intranet.core import audit
-from intranet.signin.session import MFA_VERIFIED, SIGNIN_METHOD
+from intranet.signin import sessions
 
 from .models import IdentityLink
 
@@ -85,13 +85,23 @@ class SignInRefused(Exception):
         self.identity = identity
 
 
-def match_person(*, identity: Identity, field_name: str, claim: str):
+def matching(method: str) -> tuple[str, str]:
+    """(the claim or attribute that finds the person, the Person field it is compared
+    with) configured for ``method``."""
+    config = settings.SSO[method.upper()] or {}
+    claim = config.get("MATCH_CLAIM") or config.get("MATCH_ATTRIBUTE") or ""
+    return claim, config.get("MATCH_FIELD", "")
+
+
+def match_person(*, identity: Identity):
     """The active directory person this identity belongs to.
 
     A link made at an earlier sign-in decides first (the provider's subject is stable,
-    an e-mail address need not be); otherwise exactly one person must have the claim's
-    value in ``field_name`` (case aside). Raises SignInRefused otherwise.
+    an e-mail address need not be); otherwise exactly one person must have the
+    configured claim's value in the configured field (case aside). Raises
+    SignInRefused otherwise.
     """
+    claim, field_name = matching(identity.method)
     person_model = get_user_model()
     link = (
         IdentityLink.objects.select_related("person")
@@ -136,8 +146,7 @@ def sign_in(*, request, identity: Identity, person) -> None:
             )
         mfa = identity.mfa or settings.SSO["COUNTS_AS_MFA"]
         login(request, person, backend="django.contrib.auth.backends.ModelBackend")
-        request.session[SIGNIN_METHOD] = identity.method
-        request.session[MFA_VERIFIED] = mfa
+        sessions.mark_method(request, identity.method, verified=mfa)
         audit.record(
             action="signin.succeeded",
             target=person,
@@ -162,24 +171,25 @@ def refuse(*, request, refusal: SignInRefused, method: str):
     # Counted like failed passwords, so sustained failures from one address reach
     # the administrators (directory/throttle.py); nobody is slowed down by them.
     throttle.record_failure(f"{method}:{account}", throttle.client_address(request))
-    claim = (
-        settings.SSO["OIDC"]["MATCH_CLAIM"]
-        if method == "oidc" and settings.SSO["OIDC"]
-        else (settings.SSO["SAML"] or {}).get("MATCH_ATTRIBUTE", "")
-    )
+    claim, _field = matching(method)
     messages.error(
         request, MESSAGES[refusal.reason] % {"account": account, "claim": claim}
     )
     return redirect("login")
 
 
-def remember_next(request) -> None:
-    """Keep the page asked for (a safe, local one) for after the provider's answer."""
+def asked_for(request) -> str:
+    """The page asked for (``?next=``) if it is a safe, local one; else ""."""
     target = request.GET.get("next") or ""
     allowed = url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     )
-    request.session[NEXT] = target if allowed else ""
+    return target if allowed else ""
+
+
+def remember_next(request) -> None:
+    """Keep the page asked for in the session for after the provider's answer."""
+    request.session[NEXT] = asked_for(request)
 
 
 def next_url(request) -> str:

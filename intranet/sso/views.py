@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from intranet.core import views as core_views
 from intranet.signin.session import SignInMethod
 
-from . import oidc, services
+from . import oidc, saml, services
 
 
 def _oidc_provider():
@@ -40,11 +42,7 @@ def oidc_callback(request):
     provider = _oidc_provider()
     try:
         identity, id_token = oidc.complete(request, provider)
-        person = services.match_person(
-            identity=identity,
-            field_name=settings.SSO["OIDC"]["MATCH_FIELD"],
-            claim=settings.SSO["OIDC"]["MATCH_CLAIM"],
-        )
+        person = services.match_person(identity=identity)
     except services.SignInRefused as refusal:
         return services.refuse(
             request=request, refusal=refusal, method=SignInMethod.OIDC
@@ -53,6 +51,53 @@ def oidc_callback(request):
     services.sign_in(request=request, identity=identity, person=person)
     request.session[oidc.ID_TOKEN] = id_token
     return HttpResponseRedirect(target)
+
+
+def _saml_configured():
+    if saml.configured() is None:
+        raise Http404
+
+
+@login_not_required
+@never_cache
+def saml_login(request):
+    _saml_configured()
+    try:
+        return HttpResponseRedirect(saml.begin(request, services.asked_for(request)))
+    except services.SignInRefused as refusal:
+        return services.refuse(
+            request=request, refusal=refusal, method=SignInMethod.SAML
+        )
+
+
+# The IdP's page posts here from its own site: no CSRF token, no session cookie; the
+# signed assertion and the signed RelayState are what is checked (saml.py).
+@csrf_exempt
+@login_not_required
+@require_POST
+@never_cache
+def saml_acs(request):
+    _saml_configured()
+    try:
+        identity, target = saml.complete(request)
+        person = services.match_person(identity=identity)
+    except services.SignInRefused as refusal:
+        return services.refuse(
+            request=request, refusal=refusal, method=SignInMethod.SAML
+        )
+    services.sign_in(request=request, identity=identity, person=person)
+    return HttpResponseRedirect(target or settings.LOGIN_REDIRECT_URL)
+
+
+@login_not_required
+def saml_metadata(request):
+    """This intranet's SP metadata, for registering it with the IdP."""
+    _saml_configured()
+    try:
+        xml = saml.metadata_xml(request)
+    except services.SignInRefused:
+        return HttpResponse(status=503)
+    return HttpResponse(xml, content_type="application/samlmetadata+xml")
 
 
 class LogoutView(core_views.LogoutView):

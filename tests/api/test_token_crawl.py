@@ -133,6 +133,8 @@ OPERATIONS: dict[str, Operation] = {
     "GET /api/v1/people/{person_id}": Operation(
         params=ids(person_id=lambda w: w.office.applicant), stranger=STAFF
     ),
+    # The 文書管理簿: the 文書管理担当's and the auditors' (here the administrator).
+    "GET /api/v1/records/register": Operation(owner="admin", stranger=403),
     "GET /api/v1/webhooks": Operation(stranger=STAFF),
     "POST /api/v1/webhooks": Operation(
         **CREATES,

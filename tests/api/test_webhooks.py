@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import datetime
 import http.server
+import io
 import json
 import threading
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from intranet.api import webhooks
 from intranet.api.models import WebhookDelivery, WebhookSubscription
@@ -219,3 +222,80 @@ def test_unsubscribe(office, api_as, receiver):
     assert other.delete(f"/api/v1/webhooks/{created['id']}").status_code == 404
     assert suzuki.delete(f"/api/v1/webhooks/{created['id']}").status_code == 204
     assert not WebhookSubscription.objects.get().is_active
+
+
+SWEEP = "intranet.api.tasks.deliver_due_webhooks"
+
+
+def _run_worker():
+    call_command(
+        "db_worker", batch=True, reload=False, startup_delay=False, verbosity=0
+    )
+
+
+def _time_passes(delivery) -> None:
+    """The retry's due time has come (for the delivery and the task waiting for it)."""
+    due = timezone.now() - datetime.timedelta(seconds=1)
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=due)
+    DBTaskResult.objects.filter(status="READY", task_path=SWEEP).update(run_after=due)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_sends_the_retry_when_it_falls_due(
+    office, submitted, api_as, receiver, settings
+):
+    """With the database task backend and a real db_worker: a failed attempt leaves
+    the sweep task waiting for the retry's time; when it comes, the worker sends the
+    same event again, signed afresh, and the receiver accepts it."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    receiver.status = 503
+    suzuki = api_as(office.kakaricho, "tasks:read")
+    secret = subscribe(suzuki, receiver.url, ["task.assigned"])["secret"]
+    submitted()
+    _run_worker()
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    assert delivery.attempts == 1 and len(receiver.requests) == 1
+    (waiting,) = DBTaskResult.objects.filter(status="READY", task_path=SWEEP)
+    assert waiting.run_after == delivery.next_attempt_at
+    _run_worker()  # not due yet: nothing is sent
+    assert len(receiver.requests) == 1
+
+    receiver.status = 204
+    _time_passes(delivery)
+    _run_worker()
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
+    assert delivery.attempts == 2 and delivery.response_status == 204
+    (first_headers, first), (headers, body) = receiver.requests
+    assert headers["X-Webhook-Id"] == first_headers["X-Webhook-Id"]
+    assert body == first
+    assert webhooks.verify(
+        secret, headers["X-Webhook-Timestamp"], body, headers["X-Webhook-Signature"]
+    )
+    _run_worker()
+    assert len(receiver.requests) == 2
+
+
+def test_the_deliver_webhooks_command_sweeps_what_a_lost_task_missed(
+    office, submitted, api_as, receiver, settings, django_capture_on_commit_callbacks
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}
+    }  # the tasks are lost: nothing but the sweep sends
+    suzuki = api_as(office.kakaricho, "tasks:read")
+    subscribe(suzuki, receiver.url, ["task.assigned"])
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted()
+    assert receiver.requests == []
+    out = io.StringIO()
+    call_command("deliver_webhooks", stdout=out)
+    assert out.getvalue().strip() == "attempted 1"
+    assert receiver.events() == ["task.assigned"]
+    assert WebhookDelivery.objects.get().status == WebhookDelivery.Status.DELIVERED
+    out = io.StringIO()
+    call_command("deliver_webhooks", stdout=out)
+    assert out.getvalue().strip() == "attempted 0"
+    assert len(receiver.requests) == 1

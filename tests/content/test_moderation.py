@@ -4,14 +4,17 @@ told on the bell in Japanese — never by Wagtail's English moderation e-mails."
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
-from wagtail.models import WorkflowState
+from wagtail.models import PageViewRestriction, WorkflowState
 from wagtail.signals import task_submitted, workflow_approved, workflow_rejected
 
+from directory import roles
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import Notification
 from intranet.pages import signals
+from intranet.pages.review import pages_awaiting_review
 from intranet.proposals.models import ProposalPage
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +151,35 @@ def test_the_pt_sees_the_cms_link_by_permission(client, pt, applicant):
     assert 'data-testid="cms-link"' in client.get("/").content.decode()
     client.force_login(applicant)
     assert 'data-testid="cms-link"' not in client.get("/").content.decode()
+
+
+def test_a_page_behind_a_view_restriction_stays_out_of_the_reviewers_sight(
+    client, submitted, pt
+):
+    """The review screen and the dashboard's 公開承認 list keep Wagtail's view
+    restriction: a reviewer outside the page's group learns nothing of it."""
+    group = Group.objects.create(name="管理職")
+    restriction = PageViewRestriction.objects.create(
+        page=submitted, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    assert pages_awaiting_review(pt.lead) == []
+    client.force_login(pt.lead)
+    assert "窓口予約のオンライン化" not in client.get("/").content.decode()
+    assert client.get(review_url(submitted)).status_code == 404
+    assert client.post(review_url(submitted), {"action": "publish"}).status_code == 404
+    assert ProposalPage.objects.get(pk=submitted.pk).live is False
+
+    pt.lead.groups.add(group)
+    assert [r.page.pk for r in pages_awaiting_review(pt.lead)] == [submitted.pk]
+    assert "窓口予約のオンライン化" in client.get("/").content.decode()
+    assert client.get(review_url(submitted)).status_code == 200
+
+
+def test_the_requester_who_may_no_longer_edit_sees_nothing(client, submitted, pt):
+    """Wagtail's page permissions decide: 伊藤, out of the PT, no longer reads the
+    request she made."""
+    client.force_login(pt.member)
+    assert client.get(review_url(submitted)).status_code == 200
+    pt.member.groups.remove(Group.objects.get(name=roles.DX_PT))
+    assert client.get(review_url(submitted)).status_code == 404

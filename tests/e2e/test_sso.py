@@ -70,7 +70,7 @@ def test_someone_unknown_to_the_directory_is_told_so(
     page.get_by_test_id("sso-oidc").click()
     sign_in_at_provider(page, "newcomer")
     page.wait_for_url(f"{intranet.url}/accounts/login/")
-    message = page.locator(".message--error").inner_text()
+    message = page.locator(".messages .message--error").inner_text()
     assert "職員名簿に見つかりません" in message
     assert "newcomer@ward.example.jp" in message
     # The password form is still there.

@@ -98,6 +98,10 @@ ROUTES: dict[str, Route] = {
     # (tests/sso/ signs in through the tests' own providers).
     "sso:oidc-login": Route(get=404, stranger=404, anonymous=404),
     "sso:oidc-callback": Route(get=404, stranger=404, anonymous=404),
+    "sso:saml-login": Route(get=404, stranger=404, anonymous=404),
+    "sso:saml-metadata": Route(get=404, stranger=404, anonymous=404),
+    # The IdP posts here (no CSRF token): GET is not allowed, configured or not.
+    "sso:saml-acs": Route(get=405, stranger=405, anonymous=405, post=True),
     "set_language": Route(get=405, stranger=405, anonymous=405, post=True),
     "javascript-catalog": Route(stranger=STAFF),
     "health": Route(stranger=STAFF, anonymous=200),

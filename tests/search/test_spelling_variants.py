@@ -34,8 +34,14 @@ def test_the_dictionary_gives_one_spelling_for_each_variant():
     # Text as written stays: only the words written another way are added.
     assert spelling_variants("会議室の予約") == ""
     assert spelling_variants("会議室の申込み") == "会議室の申し込み"
-    # Conjugation is not spelling: nothing is added for ついて or 申し込んだ.
+    # Conjugation is not spelling: nothing is added for ついて or 申し込んだ; nor
+    # are kana-only verbs and pronouns written in kanji (する is not 為る).
     assert spelling_variants("申し込んだ件について") == ""
+    assert spelling_variants("結果を共有します。こちらを見てください") == ""
+    # Beside a long text, the word and a few words around it, not the whole text.
+    added = spelling_variants("本年度の施設利用申込書は各課の窓口で配布します。")
+    assert "申し込み書" in added
+    assert "配布" not in added
 
 
 @pytest.mark.parametrize("forms", SPELLINGS, ids=lambda forms: forms[0])

@@ -7,6 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from intranet.core.models import AuditEntry
+from intranet.signin.models import OpenSession
 from intranet.signin.session import MFA_VERIFIED, SIGNIN_METHOD
 from intranet.sso.models import IdentityLink
 
@@ -75,6 +76,7 @@ def test_sign_in_matches_the_directory_person_and_links_the_subject(
     assert signed_in_as(client) == str(office.applicant.pk)
     assert client.session[SIGNIN_METHOD] == "oidc"
     assert client.session[MFA_VERIFIED] is False
+    assert OpenSession.objects.get(person=office.applicant).method == "oidc"
     link = IdentityLink.objects.get(subject="idp-0001")
     assert link.person == office.applicant
     assert AuditEntry.objects.filter(
@@ -243,3 +245,21 @@ def test_without_configuration_there_is_no_button_and_no_flow(client, office):
     assert "sso-oidc" not in client.get(reverse("login")).content.decode()
     assert client.get(reverse("sso:oidc-login")).status_code == 404
     assert client.get(reverse("sso:oidc-callback")).status_code == 404
+
+
+def test_with_mfa_required_the_provider_s_mfa_opens_the_intranet(
+    client, oidc_settings, office, home_page
+):
+    oidc_settings.MFA_REQUIRED = "always"
+    sign_in(client, "sato-mfa")
+    assert client.get("/").status_code == 200
+
+
+def test_with_mfa_required_a_password_only_provider_leads_to_a_factor(
+    client, oidc_settings, office, home_page
+):
+    oidc_settings.MFA_REQUIRED = "always"
+    sign_in(client, "sato")
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/signin/")

@@ -43,6 +43,7 @@ class ImportForm(forms.Form):
 @admin.register(ClassificationTable)
 class ClassificationTableAdmin(admin.ModelAdmin):
     list_display = ["__str__", "fiscal_year", "published_at"]
+    fields = ["fiscal_year", "note", "created_at", "published_at"]
     inlines = [ClassificationInline]
     actions = ["copy_to_next_year", "publish"]
     change_form_template = "records/admin/table_change_form.html"

@@ -23,17 +23,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import OrgUnit
-from workflows.models import Document, DocumentSeries, DocumentType, Retention
+from intranet.core.fields import protected_link
+from workflows.models import (
+    Document,
+    DocumentSeries,
+    DocumentType,
+    PublishedVersion,
+    PublishedVersionQuerySet,
+    Retention,
+    SeriesCounter,
+)
 
 from .lifecycle import RetainedRecord
 
 PERSON = settings.AUTH_USER_MODEL
 
 
-class ClassificationTableQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(published_at__isnull=False)
-
+class ClassificationTableQuerySet(PublishedVersionQuerySet):
     def in_force(self, fiscal_year: int):
         """The published table for ``fiscal_year`` (or the latest earlier one)."""
         return (
@@ -44,13 +50,10 @@ class ClassificationTableQuerySet(models.QuerySet):
         )
 
 
-class ClassificationTable(models.Model):
+class ClassificationTable(PublishedVersion):
     """One 年度's 文書分類表. Published tables never change."""
 
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), unique=True)
-    published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
-    note = models.TextField(_("改正内容"), blank=True)
-    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
 
     objects = ClassificationTableQuerySet.as_manager()
 
@@ -64,10 +67,6 @@ class ClassificationTable(models.Model):
 
         return _("%(year)s 文書分類表") % {"year": fiscal_year_label(self.fiscal_year)}
 
-    @property
-    def is_published(self) -> bool:
-        return self.published_at is not None
-
 
 class Classification(models.Model):
     """A node of the 分類表: 大分類 → 中分類 → 小分類. Documents are filed under a
@@ -78,31 +77,17 @@ class Classification(models.Model):
         MIDDLE = 2, _("中分類")
         MINOR = 3, _("小分類")
 
-    table = models.ForeignKey(
-        ClassificationTable,
-        verbose_name=_("分類表"),
-        on_delete=models.PROTECT,
-        related_name="classifications",
+    table = protected_link(
+        ClassificationTable, _("分類表"), related_name="classifications"
     )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上位の分類"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
+    parent = protected_link(
+        "self", _("上位の分類"), null=True, blank=True, related_name="children"
     )
     level = models.PositiveSmallIntegerField(_("階層"), choices=Level.choices)
     code = models.CharField(_("分類記号"), max_length=30)
     name = models.CharField(_("名称"), max_length=100)
-    section = models.ForeignKey(
-        OrgUnit,
-        verbose_name=_("課"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("空欄のときは全課共通"),
+    section = protected_link(
+        OrgUnit, _("課"), null=True, blank=True, help_text=_("空欄のときは全課共通")
     )
     retention_years = models.PositiveSmallIntegerField(
         _("保存期間"), choices=Retention.choices, null=True, blank=True
@@ -139,15 +124,8 @@ class Classification(models.Model):
 class Binder(models.Model):
     """A 簿冊: the file of one 課's records of one 分類 in one 年度."""
 
-    section = models.ForeignKey(
-        OrgUnit, verbose_name=_("課"), on_delete=models.PROTECT, related_name="+"
-    )
-    classification = models.ForeignKey(
-        Classification,
-        verbose_name=_("分類"),
-        on_delete=models.PROTECT,
-        related_name="binders",
-    )
+    section = protected_link(OrgUnit, _("課"))
+    classification = protected_link(Classification, _("分類"), related_name="binders")
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     name = models.CharField(_("簿冊名"), max_length=150)
     created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
@@ -167,14 +145,12 @@ class Binder(models.Model):
         return self.name
 
 
-class IncomingCounter(models.Model):
-    """The last 収受番号 used in a series in a 年度."""
+class IncomingCounter(SeriesCounter):
+    """収受番号: the last number of a series in a 年度."""
 
     series = models.ForeignKey(
         DocumentSeries, on_delete=models.PROTECT, related_name="+"
     )
-    fiscal_year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -182,9 +158,6 @@ class IncomingCounter(models.Model):
                 fields=["series", "fiscal_year"], name="incoming_counter_per_year"
             )
         ]
-
-    def __str__(self):
-        return f"{self.series} {self.fiscal_year}: {self.last_number}"
 
 
 def incoming_storage():
@@ -208,12 +181,7 @@ class IncomingDocument(RetainedRecord):
         ONLINE = "online", _("電子申請")
         OTHER = "other", _("その他")
 
-    series = models.ForeignKey(
-        DocumentSeries,
-        verbose_name=_("番号の系列"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    series = protected_link(DocumentSeries, _("番号の系列"))
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     number = models.PositiveIntegerField(_("番号"))
     number_label = models.CharField(_("収受番号"), max_length=40)
@@ -221,17 +189,8 @@ class IncomingDocument(RetainedRecord):
     channel = models.CharField(_("収受方法"), max_length=10, choices=Channel.choices)
     sender = models.CharField(_("差出人"), max_length=200)
     title = models.CharField(_("件名"), max_length=200)
-    section = models.ForeignKey(
-        OrgUnit, verbose_name=_("担当課"), on_delete=models.PROTECT, related_name="+"
-    )
-    assignee = models.ForeignKey(
-        PERSON,
-        verbose_name=_("担当者"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    section = protected_link(OrgUnit, _("担当課"))
+    assignee = protected_link(PERSON, _("担当者"), null=True, blank=True)
     retention_years = models.PositiveSmallIntegerField(
         _("保存期間"), choices=Retention.choices, default=Retention.FIVE
     )
@@ -245,17 +204,14 @@ class IncomingDocument(RetainedRecord):
     )
     original_name = models.CharField(_("ファイル名"), max_length=255, blank=True)
     sha256 = models.CharField(max_length=64, blank=True)
-    reply = models.ForeignKey(
+    reply = protected_link(
         Document,
-        verbose_name=_("回答の起案"),
+        _("回答の起案"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="incoming_documents",
     )
-    registered_by = models.ForeignKey(
-        PERSON, verbose_name=_("登録者"), on_delete=models.PROTECT, related_name="+"
-    )
+    registered_by = protected_link(PERSON, _("登録者"))
     registered_at = models.DateTimeField(_("登録日時"), default=timezone.now)
 
     class Meta:
@@ -287,9 +243,7 @@ class DisposalRequest(models.Model):
         APPLIED = "applied", _("廃棄済み")
         ENDED = "ended", _("却下・取下げ")
 
-    section = models.ForeignKey(
-        OrgUnit, verbose_name=_("課"), on_delete=models.PROTECT, related_name="+"
-    )
+    section = protected_link(OrgUnit, _("課"))
     approval = models.OneToOneField(
         Document,
         verbose_name=_("廃棄協議の起案"),
@@ -299,9 +253,7 @@ class DisposalRequest(models.Model):
     state = models.CharField(
         _("状態"), max_length=10, choices=State.choices, default=State.PENDING
     )
-    requested_by = models.ForeignKey(
-        PERSON, verbose_name=_("起案者"), on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = protected_link(PERSON, _("起案者"))
     requested_at = models.DateTimeField(_("起案日時"), default=timezone.now)
     applied_at = models.DateTimeField(_("廃棄日時"), null=True, blank=True)
 
@@ -349,25 +301,17 @@ class Circular(models.Model):
 
     subject = models.CharField(_("件名"), max_length=200)
     message = models.TextField(_("内容"), blank=True)
-    document = models.ForeignKey(
-        Document,
-        verbose_name=_("回覧する起案文書"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="circulars",
+    document = protected_link(
+        Document, _("回覧する起案文書"), null=True, blank=True, related_name="circulars"
     )
-    incoming = models.ForeignKey(
+    incoming = protected_link(
         IncomingDocument,
-        verbose_name=_("回覧する収受文書"),
+        _("回覧する収受文書"),
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
         related_name="circulars",
     )
-    created_by = models.ForeignKey(
-        PERSON, verbose_name=_("回覧者"), on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = protected_link(PERSON, _("回覧者"))
     created_at = models.DateTimeField(_("回覧日時"), default=timezone.now)
     closed_at = models.DateTimeField(_("回覧終了日時"), null=True, blank=True)
 
@@ -397,9 +341,7 @@ class CircularRecipient(models.Model):
     circular = models.ForeignKey(
         Circular, on_delete=models.CASCADE, related_name="recipients"
     )
-    person = models.ForeignKey(
-        PERSON, verbose_name=_("回覧先"), on_delete=models.PROTECT, related_name="+"
-    )
+    person = protected_link(PERSON, _("回覧先"))
     read_at = models.DateTimeField(_("既読日時"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("督促日時"), null=True, blank=True)
 
@@ -432,12 +374,7 @@ class Issuance(models.Model):
         ISSUED = "issued", _("施行済み")
         CANCELLED = "cancelled", _("取消")
 
-    document = models.ForeignKey(
-        Document,
-        verbose_name=_("施行する文書"),
-        on_delete=models.PROTECT,
-        related_name="issuances",
-    )
+    document = protected_link(Document, _("施行する文書"), related_name="issuances")
     issued_on = models.DateField(_("施行日"))
     destination = models.CharField(_("施行先"), max_length=200)
     method = models.CharField(_("発送方法"), max_length=10, choices=Method.choices)
@@ -453,9 +390,7 @@ class Issuance(models.Model):
         related_name="seal_issuance",
     )
     state = models.CharField(_("状態"), max_length=20, choices=State.choices)
-    requested_by = models.ForeignKey(
-        PERSON, verbose_name=_("施行者"), on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = protected_link(PERSON, _("施行者"))
     requested_at = models.DateTimeField(_("登録日時"), default=timezone.now)
 
     class Meta:
@@ -476,12 +411,8 @@ class SealUse(models.Model):
     seal_name = models.CharField(_("公印"), max_length=60)
     sealed_document = models.CharField(_("押印した文書"), max_length=260)
     approval_number = models.CharField(_("公印使用の伺いの文書番号"), max_length=40)
-    approved_by = models.ForeignKey(
-        PERSON, verbose_name=_("公印管理者"), on_delete=models.PROTECT, related_name="+"
-    )
-    used_by = models.ForeignKey(
-        PERSON, verbose_name=_("使用者"), on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = protected_link(PERSON, _("公印管理者"))
+    used_by = protected_link(PERSON, _("使用者"))
     used_at = models.DateTimeField(_("使用日時"), default=timezone.now)
 
     class Meta:
@@ -503,22 +434,13 @@ class Correction(models.Model):
         APPROVED = "approved", _("承認")
         REJECTED = "rejected", _("不承認")
 
-    document = models.ForeignKey(
-        Document,
-        verbose_name=_("訂正する文書"),
-        on_delete=models.PROTECT,
-        related_name="corrections",
-    )
+    document = protected_link(Document, _("訂正する文書"), related_name="corrections")
     revision = models.PositiveSmallIntegerField(_("訂正の版"))
     reason = models.TextField(_("訂正の理由"))
     content = models.TextField(_("訂正の内容"))
-    requested_by = models.ForeignKey(
-        PERSON, verbose_name=_("申請者"), on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = protected_link(PERSON, _("申請者"))
     requested_at = models.DateTimeField(_("申請日時"), default=timezone.now)
-    approver = models.ForeignKey(
-        PERSON, verbose_name=_("承認者"), on_delete=models.PROTECT, related_name="+"
-    )
+    approver = protected_link(PERSON, _("承認者"))
     state = models.CharField(
         _("状態"), max_length=10, choices=State.choices, default=State.PENDING
     )

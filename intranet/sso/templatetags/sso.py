@@ -17,7 +17,7 @@ def sso_buttons(next_url=""):
     """A button per configured identity provider, for the login page."""
     query = f"?{urlencode({'next': next_url})}" if next_url else ""
     buttons = []
-    for method in ("oidc",):
+    for method in ("oidc", "saml"):
         config = settings.SSO[method.upper()]
         if config:
             buttons.append(

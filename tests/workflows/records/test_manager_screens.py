@@ -87,3 +87,25 @@ def test_classification_csv_round_trip(table, records_manager, applicant):
         )
     copy = services.copy_table(source=table.table, fiscal_year=2031, by=records_manager)
     assert copy.classifications.count() == count and not copy.is_published
+
+
+def test_the_versioned_tables_admin_forms_keep_their_field_order(
+    client, administrator, table, rules
+):
+    """専決規程 and 文書分類表 share their version fields (PublishedVersion); the admin
+    still asks for what identifies the version first."""
+    client.force_login(administrator)
+    for url, first, later in (
+        (
+            reverse("admin:workflows_rulebook_change", args=[rules.book.pk]),
+            "field-number",
+            "field-note",
+        ),
+        (
+            reverse("admin:records_classificationtable_change", args=[table.table.pk]),
+            "field-fiscal_year",
+            "field-note",
+        ),
+    ):
+        page = client.get(url).content.decode()
+        assert page.index(first) < page.index(later), url

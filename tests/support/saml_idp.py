@@ -1,0 +1,127 @@
+"""A SAML 2.0 identity provider for the tests, built on pysaml2's IdP side.
+
+Its key and certificate are made here (``workflows.pki``, on ``cryptography``); its metadata goes to a file
+the intranet reads (``SAML_IDP_METADATA_FILE``); once the intranet's SP metadata is
+known (``trust``), it answers the intranet's AuthnRequests with Responses whose
+assertion is signed by xmlsec1 — or not signed, or altered after signing, as a test asks.
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from cryptography.hazmat.primitives import serialization
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.config import IdPConfig
+from saml2.metadata import create_metadata_string
+from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT, NameID
+from saml2.server import Server
+
+from workflows import pki
+
+ENTITY_ID = "http://127.0.0.1:8443/idp/metadata"
+SSO_URL = "http://127.0.0.1:8443/idp/sso"
+PASSWORD_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+MFA_CONTEXT = "http://schemas.microsoft.com/claims/multipleauthn"
+
+
+def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
+    """A fresh RSA key and a self-signed certificate for it, as PEM files."""
+    issued = pki.authority("テスト用IdP", name, years=1)
+    key_path, cert_path = directory / f"{name}.key", directory / f"{name}.crt"
+    key_path.write_bytes(
+        issued.key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_path.write_bytes(issued.pem)
+    return key_path, cert_path
+
+
+class TestIdentityProvider:
+    __test__ = False  # not a test class, whatever its name
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        self.key_file, self.cert_file = make_key_pair(directory, "idp")
+        self.metadata_file = directory / "idp-metadata.xml"
+        self.metadata_file.write_text(
+            create_metadata_string(None, config=self._config(None), valid=24).decode(),
+            encoding="utf-8",
+        )
+        self.server: Server | None = None
+
+    def _config(self, sp_metadata: Path | None) -> IdPConfig:
+        config = IdPConfig()
+        config.load(
+            {
+                "entityid": ENTITY_ID,
+                "xmlsec_binary": shutil.which("xmlsec1"),
+                "key_file": str(self.key_file),
+                "cert_file": str(self.cert_file),
+                "metadata": {"local": [str(sp_metadata)]} if sp_metadata else {},
+                "service": {
+                    "idp": {
+                        "endpoints": {
+                            "single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]
+                        },
+                        "name_id_format": [NAMEID_FORMAT_PERSISTENT],
+                        "policy": {
+                            "default": {
+                                "lifetime": {"minutes": 15},
+                                "name_form": NAME_FORMAT_URI,
+                            }
+                        },
+                    }
+                },
+            }
+        )
+        return config
+
+    def trust(self, sp_metadata_xml: str) -> None:
+        """Know the intranet (its entity ID and ACS) from its SP metadata."""
+        path = self.directory / "sp-metadata.xml"
+        path.write_text(sp_metadata_xml, encoding="utf-8")
+        self.server = Server(config=self._config(path))
+
+    def answer(
+        self,
+        location: str,
+        *,
+        subject: str,
+        attributes: dict[str, list[str]],
+        context: str = PASSWORD_CONTEXT,
+        signed: bool = True,
+        alter=None,
+    ) -> tuple[str, dict[str, str]]:
+        """(ACS URL, form fields) answering the AuthnRequest in ``location``."""
+        query = parse_qs(urlsplit(location).query)
+        request = self.server.parse_authn_request(
+            query["SAMLRequest"][0], BINDING_HTTP_REDIRECT
+        )
+        args = self.server.response_args(request.message, [BINDING_HTTP_POST])
+        response = self.server.create_authn_response(
+            identity=attributes,
+            userid=subject,
+            name_id=NameID(format=NAMEID_FORMAT_PERSISTENT, text=subject),
+            authn={"class_ref": context, "authn_auth": ENTITY_ID},
+            sign_assertion=signed,
+            sign_response=False,
+            in_response_to=args["in_response_to"],
+            destination=args["destination"],
+            sp_entity_id=args["sp_entity_id"],
+            name_id_policy=args["name_id_policy"],
+        )
+        xml = str(response)
+        if alter is not None:
+            xml = alter(xml)
+        fields = {
+            "SAMLResponse": base64.b64encode(xml.encode()).decode(),
+            "RelayState": query["RelayState"][0],
+        }
+        return args["destination"], fields

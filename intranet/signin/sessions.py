@@ -40,6 +40,7 @@ def started(sender, request, user, **kwargs):
     session[DEADLINE] = now + min(lifetime.idle, lifetime.absolute)
     if session.session_key is None:
         session.save()
+    _forget_lapsed(user, session.__class__)
     OpenSession.objects.update_or_create(
         session_key=session.session_key,
         defaults={
@@ -48,6 +49,17 @@ def started(sender, request, user, **kwargs):
             "address": client_address(request)[:64],
         },
     )
+
+
+def _forget_lapsed(person, store) -> None:
+    """Sessions that expired without a logout leave their row behind: drop the
+    person's rows whose session is gone (a handful per person, at each login)."""
+    keys = OpenSession.objects.filter(person=person).values_list(
+        "session_key", flat=True
+    )
+    gone = [key for key in keys if not store().exists(key)]
+    if gone:
+        OpenSession.objects.filter(session_key__in=gone).delete()
 
 
 def ended(sender, request, user, **kwargs):

@@ -219,3 +219,18 @@ async def test_a_socket_closes_when_its_session_idles_out(applicant, settings):
     assert await communicator.receive_nothing(timeout=0.2)
     await sync_to_async(_lapse)(client)
     assert await _closed_with(communicator) == 4401
+
+
+@pytest.mark.django_db
+def test_sessions_that_expired_unseen_leave_the_list_at_the_next_login(
+    signin_policy, applicant
+):
+    first = password_login(applicant)
+    password_login(applicant)
+    Session.objects.filter(session_key=first.session.session_key).delete()
+    assert OpenSession.objects.filter(person=applicant).count() == 2
+    password_login(applicant)
+    assert OpenSession.objects.filter(person=applicant).count() == 2
+    assert not OpenSession.objects.filter(
+        session_key=first.session.session_key
+    ).exists()

@@ -183,3 +183,25 @@ def test_the_requester_who_may_no_longer_edit_sees_nothing(client, submitted, pt
     assert client.get(review_url(submitted)).status_code == 200
     pt.member.groups.remove(Group.objects.get(name=roles.DX_PT))
     assert client.get(review_url(submitted)).status_code == 404
+
+
+def test_reviewers_outside_a_view_restriction_are_not_told_its_title(site, pt):
+    """公開申請 of a page behind a view restriction: the bell names it only to the
+    reviewers who pass the restriction."""
+    group = Group.objects.create(name="管理職")
+    page = ProposalPage(
+        title="管理職手当の見直し",
+        slug="allowance",
+        problem="<p>x</p>",
+        live=False,
+        owner=pt.member,
+    )
+    site.proposals.add_child(instance=page)
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+    page.save_revision(user=pt.member)
+    page.get_workflow().start(page, pt.member)
+    assert not notes(pt.lead, Kind.PAGE_REVIEW).exists()
+    assert not Notification.objects.filter(subject__contains="管理職手当").exists()

@@ -11,6 +11,7 @@ key, backend, session hash) and leaves ``send`` alone.
 
 from __future__ import annotations
 
+import time
 from importlib import import_module
 from types import SimpleNamespace
 
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.contrib.auth import get_user
 
 from directory.models import Person
+from intranet.core import session_deadline
 
 
 class SessionFromCookie:
@@ -43,11 +45,14 @@ def SocketAuthStack(inner):  # named like Channels' AuthMiddlewareStack
 def still_signed_in(user_id: int, session_key: str | None) -> bool:
     """Is the socket's person still signed in through its session?
 
-    False once the session ended (logout, expiry), the password changed (the session's
-    hash no longer matches) or the account was deactivated — Django's own checks.
+    False once the session ended (logout, expiry, its idle timeout or lifetime), the
+    password changed (the session's hash no longer matches) or the account was
+    deactivated.
     """
     if session_key is None:
         return Person.objects.filter(pk=user_id, is_active=True).exists()
     store = import_module(settings.SESSION_ENGINE).SessionStore(session_key)
+    if session_deadline.lapsed(store, time.time()):
+        return False  # idle too long, or past its lifetime (intranet/signin)
     user = get_user(SimpleNamespace(session=store))
     return user.is_authenticated and user.pk == user_id and user.is_active

@@ -6,7 +6,7 @@ comments.
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
 
 from workflows.access import can_view_document
 
@@ -107,3 +107,30 @@ def proposal_detail(*, proposal: ProposalPage, user) -> dict:
         "owners_list": list(proposal.owners.all()),
         "tags_list": list(proposal.tags.all()),
     }
+
+
+def open_comment_reports(*, with_reporters: bool) -> list[Comment]:
+    """Comments with unresolved reports (通報), the longest waiting first, each with
+    its open reports in ``open_list``. Reporters are loaded only ``with_reporters``
+    (for the PT lead: the report form says only the lead sees who reported)."""
+    reports = CommentReport.objects.filter(resolved_at__isnull=True).order_by(
+        "created_at", "pk"
+    )
+    if with_reporters:
+        reports = reports.select_related("reporter")
+    comments = list(
+        Comment.objects.filter(
+            pk__in=CommentReport.objects.filter(resolved_at__isnull=True).values(
+                "comment_id"
+            )
+        )
+        .select_related("author", "proposal")
+        .annotate(
+            first_reported_at=Min(
+                "reports__created_at", filter=Q(reports__resolved_at__isnull=True)
+            )
+        )
+        .prefetch_related(Prefetch("reports", queryset=reports, to_attr="open_list"))
+        .order_by("first_reported_at", "pk")
+    )
+    return comments

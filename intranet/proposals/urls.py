@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/comments/", views.comment, name="comment"),
     path("<int:pk>/status/", views.change_status, name="status"),
     path("<int:pk>/draft/", views.draft_document, name="draft"),
+    path("comments/reports/", views.comment_reports, name="comment_reports"),
     path("comments/<int:pk>/edit/", views.edit_comment, name="comment_edit"),
     path("comments/<int:pk>/report/", views.report_comment, name="comment_report"),
     path("comments/<int:pk>/hide/", views.hide_comment, name="comment_hide"),

@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import editor, services
-from .access import visible_proposals_for
+from . import editor, queries, services
+from .access import is_pt, is_pt_lead, visible_proposals_for
 from .models import Comment, ProposalPage
 
 
@@ -137,6 +137,21 @@ def _act_on_comment(request, pk, action, *, success: str):
     comment = _comment(request, pk)
     _run(request, lambda: action(comment), success=success)
     return redirect(f"{comment.proposal.url}#comment-{comment.pk}")
+
+
+def comment_reports(request):
+    """通報されたコメント: what the PT has still to look at (hide or keep)."""
+    if not is_pt(request.user):
+        raise PermissionDenied
+    lead = is_pt_lead(request.user)
+    return render(
+        request,
+        "proposals/comment_reports.html",
+        {
+            "comments": queries.open_comment_reports(with_reporters=lead),
+            "show_reporters": lead,
+        },
+    )
 
 
 @require_POST

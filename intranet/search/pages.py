@@ -13,13 +13,17 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    ExpressionWrapper,
     F,
+    Q,
     QuerySet,
+    Value,
     Window,
 )
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
+from directory.text import has_variants, tidy
 from intranet.pages.visibility import blocked_for
 
 from . import highlight
@@ -82,19 +86,38 @@ def _matches(terms: list[Term]) -> tuple[RawSQL, RawSQL]:
     return anywhere, in_title
 
 
-def matching_entries(user, terms: list[Term]) -> QuerySet[PageEntry]:
-    """Visible entries containing every term, titles first, then the newest."""
+def matching_entries(
+    user, terms: list[Term], *, written: tuple[str, ...] = ()
+) -> QuerySet[PageEntry]:
+    """Visible entries containing every term, titles first — among them, titles
+    holding the ``written`` words as typed before those matched through a 異体字
+    (高橋 before 髙橋) — then the newest."""
     anywhere, in_title = _matches(terms)
+    as_written = Q()
+    for word in written:
+        as_written &= Q(title__contains=word)
     return (
         visible_entries_for(user)
         .filter(anywhere)
-        .annotate(title_match=in_title)
+        .annotate(
+            title_match=in_title,
+            title_as_written=ExpressionWrapper(as_written, BooleanField())
+            if written
+            else Value(True),
+        )
         .order_by(
             F("title_match").desc(),
+            F("title_as_written").desc(),
             F("page__last_published_at").desc(nulls_last=True),
             "-page_id",
         )
     )
+
+
+def written_words(query: str) -> tuple[str, ...]:
+    """The words of ``query`` holding a kanji that has 異体字, as typed (width
+    aside): a title holding them so ranks before one matched through a variant."""
+    return tuple(word for word in tidy(query).split() if has_variants(word))
 
 
 def search_pages(user, query: str, *, limit: int = 10, offset: int = 0) -> PageResults:
@@ -102,7 +125,7 @@ def search_pages(user, query: str, *, limit: int = 10, offset: int = 0) -> PageR
     terms = query_terms(query)
     if not terms:
         return PageResults()
-    rows = list(_page_rows(user, terms)[offset : offset + limit])
+    rows = list(_page_rows(user, terms, written_words(query))[offset : offset + limit])
     hits = [
         PageHit(
             page_id=row.page_id,
@@ -119,9 +142,11 @@ def search_pages(user, query: str, *, limit: int = 10, offset: int = 0) -> PageR
     return PageResults(hits=hits, total=total, terms=terms)
 
 
-def _page_rows(user, terms: list[Term]) -> QuerySet[PageEntry]:
+def _page_rows(
+    user, terms: list[Term], written: tuple[str, ...] = ()
+) -> QuerySet[PageEntry]:
     return (
-        matching_entries(user, terms)
+        matching_entries(user, terms, written=written)
         .annotate(total=Window(Count("pk")))
         .select_related("page")
         .only(
@@ -149,7 +174,7 @@ def suggest_pages(user, query: str, *, limit: int = 5) -> list[PageHit]:
     if not terms:
         return []
     rows = list(
-        matching_entries(user, terms)
+        matching_entries(user, terms, written=written_words(query))
         .select_related("page")
         .only("title", "section", "page__id", "page__url_path", "page__path")[:limit]
     )

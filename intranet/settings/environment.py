@@ -361,6 +361,8 @@ def trusted_proxies() -> list[str]:
     return networks("TRUSTED_PROXIES")
 
 
+# Plain http:// is allowed only for a provider on this machine (development, tests).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 # How a claim (OIDC) or attribute (SAML) finds the directory person, by its name.
 SSO_MATCH_FIELDS = {"employee_number", "email", "username"}
 _SSO_FIELD_BY_CLAIM = {
@@ -400,9 +402,9 @@ def single_sign_on() -> dict:
     oidc = None
     discovery = text("OIDC_DISCOVERY_URL")
     if discovery is not None:
-        if not discovery.startswith(
-            ("https://", "http://127.0.0.1", "http://localhost")
-        ):
+        parts = urlsplit(discovery)
+        loopback = parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+        if not (parts.scheme == "https" and parts.hostname) and not loopback:
             raise ConfigurationError(
                 f"OIDC_DISCOVERY_URL={discovery!r} must be an https:// address."
             )
@@ -594,11 +596,11 @@ def generated_vapid_key(path: Path) -> str:
 
 def signin() -> dict:
     """Second factors and session lifetimes (intranet/signin/, docs/deployment.md)."""
-    idle = integer("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=60)
+    idle = integer("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=600)
     lifetime = integer("SESSION_MAX_SECONDS", 60 * 60 * 10, minimum=60)
     not_below("SESSION_MAX_SECONDS", lifetime, "SESSION_IDLE_SECONDS", idle)
     idle_outside = integer(
-        "SESSION_IDLE_SECONDS_OUTSIDE", min(idle, 30 * 60), minimum=60
+        "SESSION_IDLE_SECONDS_OUTSIDE", min(idle, 30 * 60), minimum=600
     )
     lifetime_outside = integer(
         "SESSION_MAX_SECONDS_OUTSIDE", min(lifetime, 60 * 60 * 4), minimum=60

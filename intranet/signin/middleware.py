@@ -55,7 +55,8 @@ class SessionLifetimeMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = time.time()
-            if sessions.expired(request.session, policy.session_lifetime(request), now):
+            lifetime = policy.session_lifetime(request)
+            if sessions.expired(request.session, lifetime, now):
                 logout(request)
                 messages.info(
                     request,
@@ -66,7 +67,7 @@ class SessionLifetimeMiddleware:
                 return redirect(
                     f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
                 )
-            sessions.touch(request.session, now)
+            sessions.touch(request.session, lifetime, now)
         return self.get_response(request)
 
 

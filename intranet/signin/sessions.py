@@ -10,8 +10,10 @@ from __future__ import annotations
 import time
 
 from intranet.core.clients import client_address
+from intranet.core.session_deadline import DEADLINE
 
 from .models import OpenSession
+from .policy import session_lifetime
 from .session import MFA_VERIFIED, SIGNIN_METHOD, SignInMethod
 
 STARTED_AT = "signin_started_at"
@@ -20,8 +22,9 @@ STARTED_AT = "signin_started_at"
 PENDING = "signin_mfa_pending"
 SEEN_AT = "signin_seen_at"
 # A session's last activity is written at most this often (seconds): not every
-# request needs to save the session.
-SEEN_GRANULARITY = 60
+# request needs to save the session, and an idle timeout of half an hour or more
+# does not need to know the minute.
+SEEN_GRANULARITY = 300
 
 
 def started(sender, request, user, **kwargs):
@@ -32,10 +35,13 @@ def started(sender, request, user, **kwargs):
     session.setdefault(SIGNIN_METHOD, SignInMethod.PASSWORD.value)
     session.setdefault(MFA_VERIFIED, False)
     now = int(time.time())
+    lifetime = session_lifetime(request)
     session[STARTED_AT] = now
     session[SEEN_AT] = now
+    session[DEADLINE] = now + min(lifetime.idle, lifetime.absolute)
     if session.session_key is None:
         session.save()
+    _forget_lapsed(user, session.__class__)
     OpenSession.objects.update_or_create(
         session_key=session.session_key,
         defaults={
@@ -44,6 +50,17 @@ def started(sender, request, user, **kwargs):
             "address": client_address(request)[:64],
         },
     )
+
+
+def _forget_lapsed(person, store) -> None:
+    """Sessions that expired without a logout leave their row behind: drop the
+    person's rows whose session is gone (a handful per person, at each login)."""
+    keys = OpenSession.objects.filter(person=person).values_list(
+        "session_key", flat=True
+    )
+    gone = [key for key in keys if not store().exists(key)]
+    if gone:
+        OpenSession.objects.filter(session_key__in=gone).delete()
 
 
 def ended(sender, request, user, **kwargs):
@@ -73,9 +90,15 @@ def expired(session, lifetime, now: float) -> bool:
     return now - seen_at > lifetime.idle or now - started_at > lifetime.absolute
 
 
-def touch(session, now: float) -> None:
+def touch(session, lifetime, now: float) -> None:
+    """Note activity (at most every SEEN_GRANULARITY seconds) and when the session
+    lapses without more."""
     if now - session.get(SEEN_AT, 0) >= SEEN_GRANULARITY:
         session[SEEN_AT] = int(now)
+        started_at = session.get(STARTED_AT, int(now))
+        session[DEADLINE] = min(
+            int(now) + lifetime.idle, started_at + lifetime.absolute
+        )
 
 
 def mark_verified(request) -> None:

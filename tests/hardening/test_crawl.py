@@ -449,6 +449,8 @@ ROUTES: dict[str, Route] = {
             }
         ),
     ),
+    # The PT's list of reports still open: no one else's business.
+    "proposals:comment_reports": Route(owner="pt_member", stranger=403),
     # The PT's own: moderation, status, and 起案にする.
     "proposals:comment_hide": Route(
         kwargs=lambda w: {"pk": w.comment.pk},

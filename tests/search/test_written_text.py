@@ -79,3 +79,18 @@ def test_editors_find_the_synonym_list_in_the_cms(admin_client):
 
     response = admin_client.get(reverse("wagtailsnippets_search_synonym:list"))
     assert response.status_code == 200
+
+
+def test_titles_as_written_rank_before_those_through_a_variant(publish, applicant):
+    publish("高橋課長の挨拶", "新年度の挨拶です。")
+    publish("髙橋課長の挨拶", "新年度の挨拶です。")  # the newer page
+    plain = [hit.title for hit in search_pages(applicant, "高橋").hits]
+    assert [title.replace("<mark>", "").replace("</mark>", "") for title in plain] == [
+        "高橋課長の挨拶",
+        "髙橋課長の挨拶",
+    ]
+    old = [hit.title for hit in search_pages(applicant, "髙橋 挨拶").hits]
+    assert [title.replace("<mark>", "").replace("</mark>", "") for title in old] == [
+        "髙橋課長の挨拶",
+        "高橋課長の挨拶",
+    ]

@@ -270,3 +270,38 @@ def test_garbage_credential_is_a_clear_refusal(signin_policy, applicant, home_pa
         response = client.post("/signin/passkey/", {"credential": junk}, follow=True)
         assert response.status_code == 200
         assert "ログイン" in response.content.decode()
+
+
+def test_a_passkey_as_the_second_step_after_the_password(
+    signin_policy, applicant, home_page
+):
+    signin_policy("always")
+    authenticator = SoftAuthenticator(user_verification=False)  # a plain security key
+    register_passkey(password_login(applicant), authenticator)
+    client = password_login(applicant)
+    assert client.get("/")["Location"] == "/signin/verify/?next=%2F"
+    options = json.loads(client.post("/signin/passkey/options/").content)
+    answer = authenticator.get(options, origin=ORIGIN)
+    response = client.post(
+        "/signin/passkey/", {"credential": json.dumps(answer), "next": "/approvals/"}
+    )
+    assert response["Location"] == "/approvals/"
+    assert client.session[MFA_VERIFIED] is True
+    assert client.session[SIGNIN_METHOD] == "password"
+    assert client.get("/").status_code == 200
+
+
+def test_the_middleware_reads_only_the_session_keys(
+    signin_policy, applicant, home_page
+):
+    """However a session was opened (the sso app sets these keys itself), a session
+    that says its second factor was verified passes; one that does not, does not."""
+    signin_policy("always")
+    for verified, expected in ((True, 200), (False, 302)):
+        client = Client()
+        client.force_login(applicant)
+        session = client.session
+        session[SIGNIN_METHOD] = "oidc"
+        session[MFA_VERIFIED] = verified
+        session.save()
+        assert client.get("/").status_code == expected

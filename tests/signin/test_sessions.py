@@ -16,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from directory import roles
+from intranet.core import session_deadline
 from intranet.core.models import AuditEntry
 from intranet.notifications.kinds import Kind
 from intranet.notifications.models import Notification, PushDevice
@@ -200,3 +201,36 @@ async def test_a_session_waiting_for_its_second_factor_opens_no_socket(
     communicator, connected, _code = await _connect(cookie)
     assert connected
     await communicator.disconnect()
+
+
+def _lapse(client):
+    session = client.session
+    session[session_deadline.DEADLINE] = time.time() - 1
+    session.save()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("in_memory_layer")
+async def test_a_socket_closes_when_its_session_idles_out(applicant, settings):
+    """No request comes to sign an idle session out: the socket's own periodic check
+    reads the deadline the sign-in wrote into the session."""
+    settings.SOCKET_RECHECK_SECONDS = 0.05
+    client, communicator = await _open(applicant)
+    assert await communicator.receive_nothing(timeout=0.2)
+    await sync_to_async(_lapse)(client)
+    assert await _closed_with(communicator) == 4401
+
+
+@pytest.mark.django_db
+def test_sessions_that_expired_unseen_leave_the_list_at_the_next_login(
+    signin_policy, applicant
+):
+    first = password_login(applicant)
+    password_login(applicant)
+    Session.objects.filter(session_key=first.session.session_key).delete()
+    assert OpenSession.objects.filter(person=applicant).count() == 2
+    password_login(applicant)
+    assert OpenSession.objects.filter(person=applicant).count() == 2
+    assert not OpenSession.objects.filter(
+        session_key=first.session.session_key
+    ).exists()

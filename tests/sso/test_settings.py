@@ -54,3 +54,47 @@ def test_a_wrong_match_field_stops_start_up(monkeypatch):
     monkeypatch.setenv("OIDC_MATCH_FIELD", "phone")
     with pytest.raises(env.ConfigurationError, match="OIDC_MATCH_FIELD"):
         env.single_sign_on()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost.example.jp/.well-known/openid-configuration",
+        "http://127.0.0.1.example.jp/.well-known/openid-configuration",
+        "ftp://idp.example.jp/x",
+        "https:///no-host",
+    ],
+)
+def test_only_this_machine_may_be_plain_http(monkeypatch, url):
+    monkeypatch.setenv("OIDC_DISCOVERY_URL", url)
+    with pytest.raises(env.ConfigurationError, match="must be an https://"):
+        env.single_sign_on()
+
+
+def test_a_provider_on_this_machine_may_be_plain_http(monkeypatch):
+    monkeypatch.setenv("OIDC_DISCOVERY_URL", "http://127.0.0.1:9000/.well-known/x")
+    monkeypatch.setenv("OIDC_CLIENT_ID", "intranet")
+    monkeypatch.setenv("OIDC_CLIENT_SECRET", "s")
+    assert env.single_sign_on()["OIDC"]["DISCOVERY_URL"].startswith("http://127.0.0.1")
+
+
+def test_saml_metadata_file_must_exist(monkeypatch, tmp_path):
+    monkeypatch.delenv("OIDC_DISCOVERY_URL", raising=False)
+    monkeypatch.setenv("SAML_IDP_METADATA_FILE", str(tmp_path / "missing.xml"))
+    with pytest.raises(env.ConfigurationError, match="SAML_IDP_METADATA_FILE"):
+        env.single_sign_on()
+
+
+def test_saml_matches_entra_s_email_attribute_by_its_uri(monkeypatch, tmp_path):
+    metadata = tmp_path / "idp.xml"
+    metadata.write_text("<EntityDescriptor/>", encoding="utf-8")
+    monkeypatch.delenv("OIDC_DISCOVERY_URL", raising=False)
+    monkeypatch.setenv("SAML_IDP_METADATA_FILE", str(metadata))
+    monkeypatch.setenv(
+        "SAML_MATCH_ATTRIBUTE",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    )
+    monkeypatch.delenv("SAML_MATCH_FIELD", raising=False)
+    saml = env.single_sign_on()["SAML"]
+    assert saml["MATCH_FIELD"] == "email"
+    assert "http://schemas.microsoft.com/claims/multipleauthn" in saml["MFA_CONTEXTS"]

@@ -46,8 +46,9 @@ def make_key_pair(directory: Path, name: str) -> tuple[Path, Path]:
 class TestIdentityProvider:
     __test__ = False  # not a test class, whatever its name
 
-    def __init__(self, directory: Path):
+    def __init__(self, directory: Path, *, sso_url: str = SSO_URL):
         self.directory = directory
+        self.sso_url = sso_url
         self.key_file, self.cert_file = make_key_pair(directory, "idp")
         self.metadata_file = directory / "idp-metadata.xml"
         self.metadata_file.write_text(
@@ -68,7 +69,9 @@ class TestIdentityProvider:
                 "service": {
                     "idp": {
                         "endpoints": {
-                            "single_sign_on_service": [(SSO_URL, BINDING_HTTP_REDIRECT)]
+                            "single_sign_on_service": [
+                                (self.sso_url, BINDING_HTTP_REDIRECT)
+                            ]
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                         "policy": {
@@ -125,3 +128,59 @@ class TestIdentityProvider:
             "RelayState": query["RelayState"][0],
         }
         return args["destination"], fields
+
+
+def serve(idp: TestIdentityProvider, port: int, users: dict[str, dict]):
+    """The IdP's sign-in page on 127.0.0.1:``port`` for a browser, in a thread.
+
+    GET /idp/sso shows a form (type a user name of ``users``: its ``subject`` and
+    ``attributes``); its POST answers with the page a real IdP sends, a form that
+    posts the signed Response to the intranet's ACS (a button here: no script).
+    Returns the HTTP server; ``shutdown()`` it when done.
+    """
+    import html
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import parse_qs as parse_form
+
+    class Handler(BaseHTTPRequestHandler):
+        def _page(self, body: str) -> None:
+            content = (
+                f"<!doctype html><html lang=ja><title>テストIdP</title>{body}</html>"
+            )
+            data = content.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_GET(self):
+            self._page(
+                '<form method="post"><label for="u">IdPのユーザー名</label>'
+                '<input id="u" name="username"><button type="submit">サインイン</button>'
+                "</form>"
+            )
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            form = parse_form(self.rfile.read(length).decode())
+            user = users[form["username"][0]]
+            acs, fields = idp.answer(
+                f"{idp.sso_url}?{self.path.split('?', 1)[1]}", **user
+            )
+            hidden = "".join(
+                f'<input type="hidden" name="{name}" value="{html.escape(value)}">'
+                for name, value in fields.items()
+            )
+            self._page(
+                f'<form method="post" action="{html.escape(acs)}">{hidden}'
+                '<button type="submit">続ける</button></form>'
+            )
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server

@@ -16,6 +16,35 @@
     });
   });
 
+  // Anchors land below the sticky header, whose height depends on the screen's width
+  // (the CSS's scroll-padding-top reads --sticky-h).
+  var header = document.querySelector(".site-header");
+  function measureHeader() {
+    if (header) {
+      document.documentElement.style.setProperty("--sticky-h", header.offsetHeight + "px");
+    }
+  }
+  measureHeader();
+  window.addEventListener("resize", measureHeader);
+
+  // A form that sends you back to a place on the page (#comment-12, #support): the
+  // message saying what happened goes there too, not to the top of a long page.
+  function bringMessagesToTarget() {
+    var messages = document.querySelector("main .messages");
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!messages || !target || target.contains(messages)) return;
+    // Inside the target, so that the browser's own jump to the anchor shows it too.
+    if (/^(TABLE|TBODY|THEAD|TR)$/.test(target.nodeName)) {
+      target = target.closest("table");
+      target.parentNode.insertBefore(messages, target);
+    } else {
+      target.insertBefore(messages, target.firstChild);
+    }
+    messages.scrollIntoView({ block: "start" });
+  }
+  bringMessagesToTarget();
+
   // The installable app: one service worker for the whole site (static files and the
   // offline page only; see /sw.js).
   if ("serviceWorker" in navigator && window.isSecureContext) {

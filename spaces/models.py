@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import recurrence
 from .uploads import validate_plan_file
 
 
@@ -445,6 +446,11 @@ class BookingSeries(models.Model):
 
     def __str__(self):
         return f"{self.resource} {self.rrule}"
+
+    @property
+    def rule_in_words(self) -> str:
+        """毎週火曜日, 毎月第2火曜日 … (spaces.recurrence.describe)."""
+        return recurrence.describe(self.rrule)
 
 
 class BookingQuerySet(models.QuerySet):

@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from intranet.core.dates import closure_reason
+from intranet.core.dates import WEEKDAYS_JA, closure_reason
 
 from . import slots
 from .errors import RuleViolation
@@ -64,6 +64,48 @@ def build_rrule(
     if interval != 1:
         parts.append(f"INTERVAL={interval}")
     return ";".join(parts)
+
+
+def describe(rrule: str) -> str:
+    """The rule in words, as the booking form offered it: 毎週火曜日・木曜日, 毎日,
+    毎月5日, 毎月第2火曜日, 2週間ごとの火曜日 — never ``FREQ=WEEKLY;BYDAY=TU``."""
+    parts = dict(
+        item.partition("=")[::2] for item in rrule.upper().split(";") if "=" in item
+    )
+    interval = int(parts.get("INTERVAL", "1") or 1)
+    frequency = parts.get("FREQ")
+    if frequency == "DAILY":
+        if interval == 1:
+            return _("毎日")
+        return _("%(n)s日ごと") % {"n": interval}
+    if frequency == "WEEKLY":
+        days = "・".join(
+            _weekday_name(code) for code in parts.get("BYDAY", "").split(",") if code
+        )
+        if interval == 1:
+            return _("毎週%(days)s") % {"days": days}
+        return _("%(n)s週間ごとの%(days)s") % {"n": interval, "days": days}
+    if frequency == "MONTHLY":
+        if "BYMONTHDAY" in parts:
+            day = _("%(day)s日") % {"day": parts["BYMONTHDAY"]}
+        else:
+            code = parts.get("BYDAY", "")
+            nth, weekday = code[:-2], code[-2:]
+            if nth == "-1":
+                day = _("最終%(weekday)s") % {"weekday": _weekday_name(weekday)}
+            else:
+                day = _("第%(nth)s%(weekday)s") % {
+                    "nth": nth,
+                    "weekday": _weekday_name(weekday),
+                }
+        if interval == 1:
+            return _("毎月%(day)s") % {"day": day}
+        return _("%(n)sか月ごとの%(day)s") % {"n": interval, "day": day}
+    return rrule
+
+
+def _weekday_name(code: str) -> str:
+    return WEEKDAYS_JA[WEEKDAY_CODES.index(code)] + "曜日"
 
 
 def validate_rrule(text: str) -> str:

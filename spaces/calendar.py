@@ -18,6 +18,9 @@ from . import recurrence, slots
 from .models import Booking, BookingSeries
 
 PRODID = "-//Ward office intranet//spaces//JA"
+# Event UIDs name the booking, not the intranet's address: a changed BASE_URL must not
+# make every calendar app show each booking twice.
+UID_DOMAIN = "spaces.intranet"
 FEED_PAST = datetime.timedelta(days=60)
 
 
@@ -31,10 +34,6 @@ def _calendar(name: str) -> icalendar.Calendar:
     return calendar
 
 
-def _host() -> str:
-    return settings.WAGTAILADMIN_BASE_URL.split("://", 1)[-1].split("/", 1)[0]
-
-
 def _summary(booking_or_series) -> str:
     resource = booking_or_series.resource
     title = booking_or_series.title
@@ -44,7 +43,7 @@ def _summary(booking_or_series) -> str:
 
 def _event(uid: str, item, starts_at, ends_at, status: str) -> icalendar.Event:
     event = icalendar.Event()
-    event.add("uid", f"{uid}@{_host()}")
+    event.add("uid", f"{uid}@{UID_DOMAIN}")
     event.add("dtstamp", timezone.now().astimezone(datetime.UTC))
     event.add("dtstart", slots.local(starts_at))
     event.add("dtend", slots.local(ends_at))
@@ -70,7 +69,10 @@ def series_event(
     if not active:
         return None
     duration = datetime.timedelta(minutes=series.duration_minutes)
-    first = series.first_starts_at
+    starts = recurrence.rule_starts(series.rrule, series.first_starts_at, series.until)
+    # DTSTART is itself an occurrence (RFC 5545): the rule's first start, not the day
+    # the series was booked from when that is not one of its weekdays.
+    first = starts[0] if starts else series.first_starts_at
     event = _event(
         f"series-{series.pk}", series, first, first + duration, _status(active[0])
     )
@@ -78,11 +80,7 @@ def series_event(
     rule["UNTIL"] = [recurrence.until_utc(series.until)]
     event.add("rrule", rule)
     kept = {booking.starts_at for booking in active}
-    excluded = [
-        start
-        for start in recurrence.rule_starts(series.rrule, first, series.until)
-        if start not in kept
-    ]
+    excluded = [start for start in starts if start not in kept]
     if excluded:
         event.add("exdate", [slots.local(start) for start in excluded])
     return event

@@ -46,15 +46,50 @@ def _group_key(document: Document) -> str:
     return f"document:{document.pk}"
 
 
-def proxies_of(person_ids, day=None) -> list[Person]:
-    """Active 代理承認 delegates of these people: they see the same tasks."""
+def _delegates(person_ids, kind: Delegation.Kind, day=None) -> list[Person]:
     return list(
         Person.objects.filter(
             pk__in=Delegation.objects.active(day or timezone.localdate())
-            .filter(principal_id__in=person_ids, kind=Delegation.Kind.PROXY)
+            .filter(principal_id__in=person_ids, kind=kind)
             .values("delegate_id"),
             is_active=True,
         )
+    )
+
+
+def proxies_of(person_ids, day=None) -> list[Person]:
+    """Active 代理承認 delegates of these people: they see the same tasks."""
+    return _delegates(person_ids, Delegation.Kind.PROXY, day)
+
+
+def deputies_of(person_id, day=None) -> list[Person]:
+    """Registered 代決者 of this decider, active on ``day``."""
+    return _delegates([person_id], Delegation.Kind.DEPUTY, day)
+
+
+def _tell_deputies_of_an_absent_decider(step: RouteStep) -> None:
+    """The decision step reached a decider who is away today: his registered 代決者
+    may decide (a 後閲 follows), so they are told. Never for a 秘 document: delegates
+    do not act on those."""
+    document = step.document
+    if step.kind != RouteStep.Kind.DECISION or document.confidential:
+        return
+    if step.assignee is None or not step.assignee.is_absent_on():
+        return
+    deputies = deputies_of(step.assignee_id)
+    if not deputies:
+        return
+    _notify(
+        document,
+        recipients=deputies,
+        kind=Kind.TASK_ASSIGNED,
+        subject=_("代決のお願い: %(title)s") % {"title": _title(document)},
+        body=_(
+            "決裁権者の%(decider)sさんが本日不在のため、登録された代決者として"
+            "代決できます（%(decider)sさんの後閲が続きます）。段階: %(step)s"
+        )
+        % {"decider": step.assignee, "step": step.label},
+        url=document.get_absolute_url(),
     )
 
 
@@ -84,6 +119,7 @@ def task_assigned(step: RouteStep) -> None:
         body=body,
         url=document.get_absolute_url(),
     )
+    _tell_deputies_of_an_absent_decider(step)
 
 
 def route_blocked(step: RouteStep, error) -> None:

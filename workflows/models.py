@@ -784,6 +784,25 @@ class RouteStep(models.Model):
         )
 
     @property
+    def status_label(self) -> str:
+        """The step's state as the office says it: an approved decision step is
+        決裁 (代決 when the deputy decided), a consultation 同意, others 承認."""
+        if self.status != self.Status.APPROVED:
+            return self.get_status_display()
+        return str(self.action_noun)
+
+    @property
+    def action_noun(self) -> str:
+        """What approving this step is called: 決裁, 代決, 同意 or 承認."""
+        if self.kind == self.Kind.DECISION:
+            return str(
+                _("代決") if self.capacity == self.Capacity.DEPUTY else _("決裁")
+            )
+        if self.kind == self.Kind.CONSULTATION:
+            return str(_("同意"))
+        return str(_("承認"))
+
+    @property
     def seal_mark(self) -> str:
         """代決 / 代 / 後閲 marks shown on the seal."""
         if self.capacity == self.Capacity.DEPUTY:

@@ -332,7 +332,7 @@ def render(document: Document) -> bytes:
             [
                 Paragraph(_escape(step.label), styles["small"]),
                 Paragraph(_escape(name), styles["small"]),
-                Paragraph(step.get_status_display(), styles["small"]),
+                Paragraph(step.status_label, styles["small"]),
                 Paragraph(_local(step.acted_at), styles["small"]),
                 Paragraph(_escape(step.comment), styles["small"]),
             ]

@@ -92,7 +92,7 @@ def approval_boxes(document: Document, steps: list[RouteStep]) -> ApprovalBoxes:
             Status.NOT_NEEDED,
             Status.BLOCKED,
         ):
-            box.note = step.get_status_display()
+            box.note = step.status_label
         elif step.status == Status.ACTIVE:
             box.note = _("処理中")
         if step.kind == RouteStep.Kind.CONSULTATION:

@@ -494,6 +494,13 @@ ACTION_TITLES = {
 }
 
 
+def _action_title(action: str, offer) -> str:
+    """承認 on a 回議 step, 決裁 (代決, 同意) where that is what approving it is."""
+    if action == "approve" and offer and offer["step"] is not None:
+        return offer["step"].action_noun
+    return ACTION_TITLES[action]
+
+
 def act(request, pk, action):
     """Confirm (GET, for pages without JavaScript) and carry out (POST) an action."""
     if action not in ACTION_TITLES:
@@ -530,7 +537,7 @@ def act(request, pk, action):
             messages.success(
                 request,
                 _("「%(title)s」の%(action)sを行いました。")
-                % {"title": document.title, "action": ACTION_TITLES[action]},
+                % {"title": document.title, "action": _action_title(action, chosen)},
             )
             if request.POST.get("return_to") == "inbox":
                 return redirect("workflows:inbox")
@@ -551,7 +558,7 @@ def act(request, pk, action):
         {
             "document": document,
             "action": chosen,
-            "title": ACTION_TITLES[action],
+            "title": _action_title(action, chosen),
             "form": form,
         },
     )

@@ -48,6 +48,7 @@ class Kind(models.TextChoices):
 
 
 DOCUMENT = "workflows.Document"
+PAGE = "wagtailcore.Page"
 
 # What each kind is about, for the gate that decides who may learn of it
 # (``gates``): every kind must be listed. A kind about a document is sent only through
@@ -80,10 +81,12 @@ ABOUT: dict[Kind, str | None] = {
     Kind.PROPOSAL_COMMENT_REPORTED: None,
     Kind.PROPOSAL_SUPPORTED: None,
     Kind.PROPOSAL_STATUS_CHANGED: None,
-    Kind.PAGE_REVIEW: None,
-    Kind.PAGE_CHANGES_REQUESTED: None,
-    Kind.PAGE_APPROVED: None,
-    Kind.PAGE_REVIEW_CANCELLED: None,
+    # A page behind a view restriction is named only to those who pass it
+    # (intranet.pages.visibility.viewers_among).
+    Kind.PAGE_REVIEW: PAGE,
+    Kind.PAGE_CHANGES_REQUESTED: PAGE,
+    Kind.PAGE_APPROVED: PAGE,
+    Kind.PAGE_REVIEW_CANCELLED: PAGE,
     Kind.DIRECTORY_SYNC_FAILED: None,
     Kind.LOGIN_FAILURES: None,
     Kind.SIGNIN_FACTORS_RESET: None,

@@ -8,6 +8,10 @@ class PagesConfig(AppConfig):
     verbose_name = _("庁内ガイド・規程・FAQ")
 
     def ready(self):
+        from intranet.notifications import gates
+
         from . import signals
+        from .visibility import viewers_among
 
         signals.connect()
+        gates.register("wagtailcore.Page", viewers_among)

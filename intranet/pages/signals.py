@@ -74,6 +74,8 @@ def _tell(page, *, recipients, kind, subject, url, user, body="", **names) -> No
         url=url,
         actor=user,
         group_key=f"page:{page.pk}",
+        # The gate judges the page itself (a view restriction), not its type.
+        about=page if type(page) is Page else page.page_ptr,
     )
 
 

@@ -10,6 +10,8 @@ passed in a listing.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
@@ -60,3 +62,14 @@ def blocked_for(user, path: str = "path") -> Exists:
 def viewable_by(pages: QuerySet, user) -> QuerySet:
     """``pages`` without those ``user`` may not view (the queryset's pages)."""
     return pages.exclude(blocked_for(user))
+
+
+def viewers_among(people: Iterable, page: Page) -> list:
+    """Those of ``people`` who may view ``page`` (order kept, None skipped): the
+    gate for notifications about a page (``intranet.notifications.gates``)."""
+    return [
+        person
+        for person in people
+        if person is not None
+        and viewable_by(Page.objects.filter(pk=page.pk), person).exists()
+    ]

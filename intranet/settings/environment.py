@@ -596,11 +596,11 @@ def generated_vapid_key(path: Path) -> str:
 
 def signin() -> dict:
     """Second factors and session lifetimes (intranet/signin/, docs/deployment.md)."""
-    idle = integer("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=60)
+    idle = integer("SESSION_IDLE_SECONDS", 60 * 60 * 2, minimum=600)
     lifetime = integer("SESSION_MAX_SECONDS", 60 * 60 * 10, minimum=60)
     not_below("SESSION_MAX_SECONDS", lifetime, "SESSION_IDLE_SECONDS", idle)
     idle_outside = integer(
-        "SESSION_IDLE_SECONDS_OUTSIDE", min(idle, 30 * 60), minimum=60
+        "SESSION_IDLE_SECONDS_OUTSIDE", min(idle, 30 * 60), minimum=600
     )
     lifetime_outside = integer(
         "SESSION_MAX_SECONDS_OUTSIDE", min(lifetime, 60 * 60 * 4), minimum=60

@@ -22,8 +22,9 @@ STARTED_AT = "signin_started_at"
 PENDING = "signin_mfa_pending"
 SEEN_AT = "signin_seen_at"
 # A session's last activity is written at most this often (seconds): not every
-# request needs to save the session.
-SEEN_GRANULARITY = 60
+# request needs to save the session, and an idle timeout of half an hour or more
+# does not need to know the minute.
+SEEN_GRANULARITY = 300
 
 
 def started(sender, request, user, **kwargs):
@@ -90,7 +91,8 @@ def expired(session, lifetime, now: float) -> bool:
 
 
 def touch(session, lifetime, now: float) -> None:
-    """Note activity (at most once a minute) and when the session lapses without more."""
+    """Note activity (at most every SEEN_GRANULARITY seconds) and when the session
+    lapses without more."""
     if now - session.get(SEEN_AT, 0) >= SEEN_GRANULARITY:
         session[SEEN_AT] = int(now)
         started_at = session.get(STARTED_AT, int(now))

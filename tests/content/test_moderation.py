@@ -20,20 +20,35 @@ from intranet.proposals.models import ProposalPage
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def submitted(site, pt):
-    """A proposal 伊藤 wrote and submitted for 公開承認."""
+def submit(site, pt, *, title, slug, restricted_to=None):
+    """A proposal 伊藤 writes and submits for 公開承認; with ``restricted_to`` (a
+    group) it is behind a view restriction before it is submitted."""
     page = ProposalPage(
-        title="窓口予約のオンライン化",
-        slug="online-booking",
+        title=title,
+        slug=slug,
         problem="<p>窓口の待ち時間が長い。</p>",
         live=False,
         owner=pt.member,
     )
     site.proposals.add_child(instance=page)
+    if restricted_to is not None:
+        restrict(page, restricted_to)
     page.save_revision(user=pt.member)
     page.get_workflow().start(page, pt.member)
     return ProposalPage.objects.get(pk=page.pk)
+
+
+def restrict(page, group):
+    restriction = PageViewRestriction.objects.create(
+        page=page, restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(group)
+
+
+@pytest.fixture
+def submitted(site, pt):
+    """A proposal 伊藤 wrote and submitted for 公開承認."""
+    return submit(site, pt, title="窓口予約のオンライン化", slug="online-booking")
 
 
 def review_url(page):
@@ -159,10 +174,7 @@ def test_a_page_behind_a_view_restriction_stays_out_of_the_reviewers_sight(
     """The review screen and the dashboard's 公開承認 list keep Wagtail's view
     restriction: a reviewer outside the page's group learns nothing of it."""
     group = Group.objects.create(name="管理職")
-    restriction = PageViewRestriction.objects.create(
-        page=submitted, restriction_type=PageViewRestriction.GROUPS
-    )
-    restriction.groups.add(group)
+    restrict(submitted, group)
     assert pages_awaiting_review(pt.lead) == []
     client.force_login(pt.lead)
     assert "窓口予約のオンライン化" not in client.get("/").content.decode()
@@ -183,3 +195,12 @@ def test_the_requester_who_may_no_longer_edit_sees_nothing(client, submitted, pt
     assert client.get(review_url(submitted)).status_code == 200
     pt.member.groups.remove(Group.objects.get(name=roles.DX_PT))
     assert client.get(review_url(submitted)).status_code == 404
+
+
+def test_reviewers_outside_a_view_restriction_are_not_told_its_title(site, pt):
+    """公開申請 of a page behind a view restriction: the bell names it only to the
+    reviewers who pass the restriction."""
+    group = Group.objects.create(name="管理職")
+    submit(site, pt, title="管理職手当の見直し", slug="allowance", restricted_to=group)
+    assert not notes(pt.lead, Kind.PAGE_REVIEW).exists()
+    assert not Notification.objects.filter(subject__contains="管理職手当").exists()

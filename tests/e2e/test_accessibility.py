@@ -82,6 +82,8 @@ def test_no_serious_violation_on_any_page_kind(live, world, new_page, kind):
     for name, path in page_kinds(world).items():
         page.goto(f"{live.url}{path}")
         found[name] = violations(page)
+    for name, problems in found.items():  # per page, for the closing note (-s)
+        print(f"axe {WIDTHS[kind]}px {name}: {len(problems)} serious/critical")
     failing = {name: problems for name, problems in found.items() if problems}
     assert failing == {}, "\n".join(
         f"{name}: {problem}"

@@ -107,3 +107,36 @@ def test_settings_page_issues_and_revokes_the_feed(client, applicant):
     assert f"/spaces/calendar/{token}.ics" in page
     client.post("/spaces/settings/", {"action": "revoke_token"})
     assert SpacesProfile.objects.get(person=applicant).calendar_token is None
+
+
+def test_a_series_starts_at_its_first_real_occurrence_with_a_stable_uid(
+    client, campus, applicant, settings
+):
+    """Booked on a Monday for Tuesdays: DTSTART (Asia/Tokyo) is the first Tuesday,
+    never the Monday (RFC 5545 counts DTSTART as an occurrence); the UID does not
+    follow BASE_URL, so a moved intranet does not duplicate events."""
+    series = services.book_series(
+        resource=campus.desk,
+        person=applicant,
+        by=applicant,
+        starts_at=slots.at(datetime.date(2027, 4, 26), datetime.time(8, 30)),  # Mon
+        ends_at=slots.at(datetime.date(2027, 4, 26), datetime.time(12)),
+        rrule="FREQ=WEEKLY;BYDAY=TU",
+        until=datetime.date(2027, 5, 25),
+        now=NOW,
+    )
+    token = services.issue_calendar_token(person=applicant)
+    body = client.get(f"/spaces/calendar/{token}.ics").content
+    assert b"DTSTART;TZID=Asia/Tokyo:20270427T083000" in body
+    (event,) = parse(body).vevent_list
+    assert event.dtstart.value == datetime.datetime(2027, 4, 27, 8, 30, tzinfo=TOKYO)
+    starts = [start.date() for start in event.getrruleset()]
+    assert starts[0] == datetime.date(2027, 4, 27)
+    assert all(start.weekday() == 1 for start in starts)  # Tuesdays only
+    assert datetime.date(2027, 4, 26) not in starts
+    first_uid = event.uid.value
+    assert first_uid.startswith(f"series-{series.pk}@")
+
+    settings.WAGTAILADMIN_BASE_URL = "https://portal.ward.example.jp"
+    (moved,) = parse(client.get(f"/spaces/calendar/{token}.ics").content).vevent_list
+    assert moved.uid.value == first_uid

@@ -29,6 +29,18 @@ def away(person, days=3):
     )
 
 
+def register_deputy(principal, deputy):
+    """``deputy`` is ``principal``'s 代決者 from today, without an end."""
+    services.create_delegation(
+        principal=principal,
+        delegate=deputy,
+        kind=Delegation.Kind.DEPUTY,
+        start_date=timezone.localdate(),
+        end_date=None,
+        by=principal,
+    )
+
+
 def test_proxy_acts_for_the_principal_within_the_period(
     submitted, kakaricho, kacho, office
 ):
@@ -80,14 +92,7 @@ def test_expired_or_revoked_proxy_cannot_act(submitted, kakaricho, kacho):
 def test_deputy_decides_when_the_authority_is_absent(
     submitted, kakaricho, kacho, bucho, applicant
 ):
-    services.create_delegation(
-        principal=kacho,
-        delegate=bucho,
-        kind=Delegation.Kind.DEPUTY,
-        start_date=timezone.localdate(),
-        end_date=None,
-        by=kacho,
-    )
+    register_deputy(kacho, bucho)
     document = submitted()
     services.approve(step=active_step(document), by=kakaricho)
     decision = active_step(document)
@@ -156,3 +161,27 @@ def test_delegates_never_act_on_confidential_documents(submitted, kakaricho, kac
     document = submitted(confidential=True)
     with pytest.raises(NotAllowed):
         services.approve(step=active_step(document), by=kacho)
+
+
+def test_the_deputy_is_told_when_an_absent_deciders_step_is_reached(
+    submitted, kakaricho, kacho, bucho, stranger
+):
+    """代決者: when the decision step reaches a 課長 who is away, his registered deputy
+    hears of it (and whose step it is); while the 課長 is in, only he is told."""
+    register_deputy(kacho, bucho)
+    present = submitted(title="課長在席")
+    services.approve(step=active_step(present), by=kakaricho)
+    assert not Notification.objects.filter(recipient=bucho).exists()
+
+    away(kacho)
+    document = submitted(title="課長出張中")
+    services.approve(step=active_step(document), by=kakaricho)
+    (notice,) = Notification.objects.filter(recipient=bucho)
+    assert notice.kind == Kind.TASK_ASSIGNED
+    assert "代決" in notice.subject and "課長出張中" in notice.subject
+    assert kacho.full_name in notice.body
+    assert notice.url == document.get_absolute_url()
+    assert Notification.objects.filter(
+        recipient=kacho, kind=Kind.TASK_ASSIGNED, subject__contains="課長出張中"
+    ).exists()
+    assert not Notification.objects.filter(recipient=stranger).exists()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -318,3 +319,35 @@ def test_delegation_screen(client, kakaricho, kacho):
         {"delegate": "nobody-here", "kind": "proxy", "start_date": "2026-01-05"},
     )
     assert "該当する職員がいません" in response.content.decode()
+
+
+def test_the_decision_step_is_called_kessai_everywhere(
+    client, submitted, kakaricho, kacho
+):
+    """決裁 for the decision step in the confirmation, the message, the route badge
+    and the PDF's route table; the 係長's step stays 承認."""
+    document = submitted(title="決裁の言葉")
+    services.approve(step=active_step(document), by=kakaricho)
+    step = active_step(document)
+    assert step.kind == RouteStep.Kind.DECISION
+    client.force_login(kacho)
+    url = reverse("workflows:act", args=[document.pk, "approve"])
+    confirm = client.get(f"{url}?step={step.pk}").content.decode()
+    assert "決裁" in confirm
+    document.refresh_from_db()
+    response = client.post(
+        url,
+        {"step": step.pk, "version": document.version, "comment": ""},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "「決裁の言葉」の決裁を行いました。" in page
+    assert "の承認を行いました" not in page
+    step.refresh_from_db()
+    assert step.status_label == "決裁"
+    assert (
+        RouteStep.objects.get(document=document, assignee=kakaricho).status_label
+        == "承認"
+    )
+    badges = re.findall(r'<span class="badge[^"]*">([^<]+)</span>', page)
+    assert "決裁" in badges and "承認" in badges

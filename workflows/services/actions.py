@@ -687,6 +687,7 @@ class BulkResult:
     document: Document | None
     ok: bool
     message: str
+    label: str = ""
 
 
 def bulk_approve(
@@ -712,5 +713,13 @@ def bulk_approve(
         except ApprovalError as error:
             results.append(BulkResult(step.pk, document, False, str(error)))
         else:
-            results.append(BulkResult(step.pk, document, True, _("承認しました。")))
+            results.append(
+                BulkResult(
+                    step.pk,
+                    document,
+                    True,
+                    _("%(action)sしました。") % {"action": step.action_noun},
+                    step.action_noun,
+                )
+            )
     return results

@@ -251,3 +251,12 @@ def _fresh_closure_days():
     dates._closure_days.cache_clear()
     yield
     dates._closure_days.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cms_access():
+    """The CMS link's cached answers are keyed by person id: a rolled-back test's
+    groups (no signal on rollback) must not answer for the next test's people."""
+    from intranet.core import cms_access
+
+    cms_access.forget()

@@ -8,8 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("基盤")
 
     def ready(self):
-        from . import audit
+        from . import audit, cms_access
         from .logformat import redact_access_logs
 
         audit.connect()
+        cms_access.connect()
         redact_access_logs()

@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
+
+from . import cms_access
 
 # (url name, label, icon). An entry whose URL does not exist yet is left out.
 NAVIGATION = [
@@ -32,4 +35,8 @@ def site(request):
     }
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         context["navigation"] = _navigation(request)
+        # Asked only by pages that show the link, and then from the cache.
+        context["may_use_cms"] = SimpleLazyObject(
+            lambda: cms_access.may_use_cms(request.user)
+        )
     return context

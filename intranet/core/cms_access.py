@@ -1,0 +1,62 @@
+"""May this person open the CMS? Asked on every page (the user menu's link), so it
+is answered from the cache: a page costs no permission queries.
+
+The answer is keyed by a version that any change able to alter it moves on — a
+group membership (one by one or through the directory sync), a group's or a
+person's own permissions, a group deleted — so no cached answer outlives the change
+that made it wrong. The CMS checks access itself; this only decides the link.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete
+
+VERSION_KEY = "cms-access:version"
+TIMEOUT = 600
+
+
+def _version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+        version = cache.get(VERSION_KEY, "")
+    return version
+
+
+def may_use_cms(user) -> bool:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    key = f"cms-access:{_version()}:{user.pk}"
+    answer = cache.get(key)
+    if answer is None:
+        answer = user.has_perm("wagtailadmin.access_admin")
+        cache.set(key, answer, TIMEOUT)
+    return answer
+
+
+def forget(**kwargs) -> None:
+    """Every cached answer is stale from now on."""
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def connect() -> None:
+    from directory.signals import group_memberships_synced
+
+    person = get_user_model()
+    for through in (
+        person.groups.through,
+        person.user_permissions.through,
+        Group.permissions.through,
+    ):
+        m2m_changed.connect(
+            forget, sender=through, dispatch_uid=f"cms-access-{through}"
+        )
+    post_delete.connect(forget, sender=Group, dispatch_uid="cms-access-group-deleted")
+    group_memberships_synced.connect(forget, dispatch_uid="cms-access-synced")

@@ -445,6 +445,14 @@ def _int(value):
         return None
 
 
+def _returned_step(document: Document, steps: list[RouteStep]) -> RouteStep | None:
+    """The step that sent a returned document back (its reason is shown first)."""
+    if document.state != Document.State.RETURNED:
+        return None
+    returned = [s for s in steps if s.status == RouteStep.Status.RETURNED]
+    return max(returned, key=lambda s: s.acted_at or s.pk, default=None)
+
+
 @require_GET
 def document_page(request, pk):
     document = _visible(request, pk)
@@ -468,6 +476,7 @@ def document_page(request, pk):
             ],
             "boxes": approval_boxes(document, steps),
             "actions": actions,
+            "returned_step": _returned_step(document, steps),
             "history": history,
             "attachments": attachments,
             "editable": editable,

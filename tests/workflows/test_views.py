@@ -351,3 +351,33 @@ def test_the_decision_step_is_called_kessai_everywhere(
     )
     badges = re.findall(r'<span class="badge[^"]*">([^<]+)</span>', page)
     assert "決裁" in badges and "承認" in badges
+
+
+def test_a_returned_document_shows_the_reason_first_and_the_way_to_fix_it(
+    client, submitted, kakaricho, applicant
+):
+    """差戻し: the reason comes first, then 修正する and 再提出; 取下げ is there but no
+    longer the big red button at the top."""
+    document = submitted(title="差し戻された文書")
+    services.return_document(
+        step=active_step(document), by=kakaricho, comment="金額の根拠を添付してください"
+    )
+    client.force_login(applicant)
+    page = client.get(
+        reverse("workflows:document", args=[document.pk])
+    ).content.decode()
+    reason = page.index('data-testid="returned-reason"')
+    assert "金額の根拠を添付してください" in page
+    assert kakaricho.full_name in page[reason : reason + 600]
+    fix = page.index('data-testid="returned-edit"')
+    assert reason < fix < page.index('data-testid="action-withdraw"')
+    assert fix < page.index('data-testid="document-body"')
+    withdraw = page[page.rindex("<a", 0, page.index('data-testid="action-withdraw"')) :]
+    assert "button--danger" not in withdraw.split(">", 1)[0]
+    # Others on the route see the reason, without the author's buttons.
+    client.force_login(kakaricho)
+    page = client.get(
+        reverse("workflows:document", args=[document.pk])
+    ).content.decode()
+    assert 'data-testid="returned-reason"' in page
+    assert 'data-testid="returned-edit"' not in page

@@ -245,7 +245,16 @@ def edit_document(request, pk):
         else:
             messages.success(request, _("保存しました。"))
             return redirect(document)
-    return render(request, "workflows/edit.html", {"form": form, "document": document})
+    return render(
+        request,
+        "workflows/edit.html",
+        {
+            "form": form,
+            "document": document,
+            # The reason is repeated where the applicant fixes the document.
+            "returned_step": _returned_step(document, route_steps(document)),
+        },
+    )
 
 
 @require_POST

@@ -374,6 +374,12 @@ def test_a_returned_document_shows_the_reason_first_and_the_way_to_fix_it(
     assert fix < page.index('data-testid="document-body"')
     withdraw = page[page.rindex("<a", 0, page.index('data-testid="action-withdraw"')) :]
     assert "button--danger" not in withdraw.split(">", 1)[0]
+    # The edit page repeats it.
+    edit = client.get(reverse("workflows:edit", args=[document.pk])).content.decode()
+    assert "金額の根拠を添付してください" in edit
+    assert edit.index('data-testid="returned-reason"') < edit.index(
+        'data-testid="document-form"'
+    )
     # Others on the route see the reason, without the author's buttons.
     client.force_login(kakaricho)
     page = client.get(

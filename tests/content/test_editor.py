@@ -3,6 +3,7 @@ workflow; creating a page (here or in the CMS) is idempotent per form."""
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -181,3 +182,14 @@ def test_a_refused_cms_form_frees_its_token(client, pt, site):
     assert not PageCreation.objects.exists()
     client.post(add_url(site.proposals), {**data, "title": "直した"})
     assert ProposalPage.objects.get().title == "直した"
+
+
+def test_the_editor_marks_required_fields_only(client, pt, site):
+    """必須 beside 提案の題名 and 現状の課題, and nowhere else."""
+    client.force_login(pt.member)
+    page = client.get(WRITE).content.decode()
+    marks = re.findall(
+        r'<label for="id_(\w+)">[^<]*<span class="required" data-testid="required-mark">',
+        page,
+    )
+    assert marks == ["title", "problem"]

@@ -533,13 +533,14 @@ def booking_detail(request, pk):
     )
 
 
-def _run(request, action, success: str):
+def _run(request, action, success: str = ""):
     try:
         result = action()
     except BookingError as problem:
         messages.error(request, problem.message)
         return None
-    messages.success(request, success)
+    if success:
+        messages.success(request, success)
     return result
 
 
@@ -596,17 +597,43 @@ def booking_ics(request, pk):
     return response
 
 
+def _tell_what_walking_in_did(request, booking: Booking) -> None:
+    """The truth: checked in, or booked with check-in still to come."""
+    if booking.status == Booking.Status.CHECKED_IN:
+        messages.success(request, _("予約してチェックインしました。"))
+        return
+    opens = slots.local(booking.starts_at - services.CHECKIN_EARLY)
+    messages.success(
+        request,
+        _(
+            "%(when)sを予約しました。まだチェックインしていません。"
+            "%(opens)s以降に、もう一度このQRコードを読み取ってチェックインしてください。"
+        )
+        % {
+            "when": slots.describe(
+                booking.resource, booking.starts_at, booking.ends_at
+            ),
+            "opens": opens.strftime("%H:%M"),
+        },
+    )
+
+
 def scan(request, token):
     """Where a desk's or room's QR code leads: check in to one's booking there."""
     resource = get_object_or_404(
         Resource.objects.select_related("floor__building", "area"), checkin_token=token
     )
     now = timezone.now()
-    today_bookings = [
+    mine = [
         b
         for b in _day_bookings(resource, slots.local(now).date())
         if b.person_id == request.user.pk and b.ends_at > now
     ]
+    # A booking already checked out is over: scanning again never offers its check-in.
+    checked_out = next(
+        (b for b in mine if b.status == Booking.Status.CHECKED_OUT), None
+    )
+    today_bookings = [b for b in mine if b is not checked_out]
     current = next(
         (
             b
@@ -628,12 +655,13 @@ def scan(request, token):
             booking = _run(
                 request,
                 lambda: services.walk_in(resource=resource, person=request.user),
-                _("予約してチェックインしました。"),
             )
             if booking:
+                _tell_what_walking_in_did(request, booking)
                 return redirect("spaces:scan", token=token)
         return redirect("spaces:scan", token=token)
     later = next((b for b in today_bookings if b is not current), None)
+    walk_in = services.walk_in_window(resource, now) if current is None else None
     return render(
         request,
         "spaces/scan.html",
@@ -641,9 +669,11 @@ def scan(request, token):
             "resource": resource,
             "current": current,
             "later": later,
-            "walk_in": services.walk_in_window(resource, now)
-            if current is None
-            else None,
+            "checked_out": checked_out,
+            "walk_in": walk_in,
+            # Before a slot's check-in opens, the walk-in only books it (and says so).
+            "walk_in_checks_in": walk_in is not None
+            and now >= walk_in[0] - services.CHECKIN_EARLY,
             "free_now": current is None
             and availability.is_free(
                 resource, now, now + datetime.timedelta(minutes=1)

@@ -159,3 +159,39 @@ def test_release_command(campus, applicant, capsys):
     booking.refresh_from_db()
     assert booking.status == Booking.Status.RELEASED
     assert "1" in capsys.readouterr().out
+
+
+def test_rescanning_after_check_out_never_offers_its_check_in(
+    client, campus, applicant
+):
+    booking = booking_now(campus.desk, applicant, status=Booking.Status.CHECKED_IN)
+    services.check_out(booking=booking, by=applicant)
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CHECKED_OUT
+    client.force_login(applicant)
+    url = qr.checkin_url(campus.desk, "http://testserver")
+    page = client.get(url).content.decode()
+    assert 'data-testid="scan-check-in"' not in page
+    if booking.ends_at > timezone.now():  # the slot's rest is not yet free
+        assert 'data-testid="checked-out"' in page
+
+
+def test_a_walk_in_before_check_in_opens_says_it_only_booked(
+    client, campus, applicant, monkeypatch
+):
+    """Scanning at 08:00 for the 08:30 morning: the button and the message say it is
+    booked, not checked in (check-in opens at 08:15)."""
+    from tests.spaces.conftest import business_day
+
+    early = slots.at(business_day(2), datetime.time(8))
+    monkeypatch.setattr(timezone, "now", lambda: early)
+    client.force_login(applicant)
+    url = qr.checkin_url(campus.desk, "http://testserver")
+    page = client.get(url).content.decode()
+    assert "を予約する（チェックインは開始の15分前から）" in page
+    assert "を予約してチェックイン" not in page
+    page = client.post(url, {"action": "walk_in"}, follow=True).content.decode()
+    booking = Booking.objects.get(person=applicant, resource=campus.desk)
+    assert booking.status == Booking.Status.CONFIRMED
+    assert "まだチェックインしていません" in page and "08:15以降" in page
+    assert "予約してチェックインしました" not in page

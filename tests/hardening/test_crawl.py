@@ -250,6 +250,13 @@ ROUTES: dict[str, Route] = {
     "records:incoming_close": Route(kwargs=incoming, get=405, stranger=405, post=True),
     # The 文書管理簿 and the 満了 list: the 文書管理担当's (here the administrator).
     "records:register": Route(owner="admin", stranger=403),
+    # 紙決裁の登録: the 文書管理担当's too; the stranger's POST is refused before its form.
+    "records:paper_new": Route(
+        owner="admin",
+        stranger=403,
+        post=True,
+        post_data=lambda w: {"title": "紙決裁", "decided_on": "2020-07-01"},
+    ),
     "records:expiring": Route(
         owner="admin",
         stranger=403,

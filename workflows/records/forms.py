@@ -5,9 +5,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import OrgUnit, Person
-from intranet.core.dates import fiscal_year
+from intranet.core.dates import fiscal_year, fiscal_year_label
 from workflows.attachments import ACCEPT
-from workflows.models import Retention
+from workflows.models import DocumentType, Retention
 
 from .models import Classification, ClassificationTable, IncomingDocument, Issuance
 
@@ -107,3 +107,67 @@ class CorrectionForm(forms.Form):
     content = forms.CharField(
         label=_("訂正の内容"), widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+class PaperDecisionForm(forms.Form):
+    """紙決裁の登録: a document decided on paper, for a complete register."""
+
+    title = forms.CharField(label=_("件名"), max_length=200)
+    applicant = forms.ModelChoiceField(
+        label=_("起案者"),
+        queryset=Person.objects.filter(is_active=True).order_by("sort_key", "id"),
+    )
+    document_type = forms.ModelChoiceField(
+        label=_("文書の種類"), queryset=DocumentType.objects.all()
+    )
+    decided_on = forms.DateField(
+        label=_("決裁日"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    classification = forms.ModelChoiceField(
+        label=_("分類"),
+        queryset=Classification.objects.none(),
+        required=False,
+        help_text=_("決裁日の年度の文書分類表から選んでください"),
+    )
+    retention_years = forms.TypedChoiceField(
+        label=_("保存期間"),
+        choices=[("", _("分類の標準")), *Retention.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    confidential = forms.BooleanField(label=_("秘"), required=False)
+    scan = forms.FileField(
+        label=_("決裁文書のスキャン"),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["classification"].queryset = (
+            Classification.objects.filter(
+                level=Classification.Level.MINOR,
+                table__in=ClassificationTable.objects.published(),
+            )
+            .select_related("table")
+            .order_by("-table__fiscal_year", "code")
+        )
+        self.fields["classification"].label_from_instance = lambda leaf: (
+            f"{fiscal_year_label(leaf.table.fiscal_year)} {leaf}"
+        )
+
+    def clean(self):
+        data = super().clean()
+        leaf, decided_on = data.get("classification"), data.get("decided_on")
+        if leaf is not None and decided_on is not None:
+            # Before the first table, the first table serves.
+            published = ClassificationTable.objects.published()
+            table = published.in_force(fiscal_year(decided_on)) or (
+                published.order_by("fiscal_year").first()
+            )
+            if table is None or leaf.table_id != table.pk:
+                self.add_error(
+                    "classification",
+                    _("決裁日の年度の文書分類表にある分類を選んでください。"),
+                )
+        return data

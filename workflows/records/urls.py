@@ -11,6 +11,7 @@ urlpatterns = [
     path("incoming/<int:pk>/reply/", views.incoming_reply, name="incoming_reply"),
     path("incoming/<int:pk>/close/", views.incoming_close, name="incoming_close"),
     path("register/", views.register, name="register"),
+    path("paper/new/", views.paper_new, name="paper_new"),
     path("expiring/", views.expiring, name="expiring"),
     path("documents/<int:pk>/issue/", views.issue, name="issue"),
     path(

@@ -23,6 +23,7 @@ from .forms import (
     CorrectionForm,
     IncomingForm,
     IssuanceForm,
+    PaperDecisionForm,
     RegisterFilterForm,
 )
 from .models import Circular, Correction, IncomingDocument
@@ -75,6 +76,28 @@ def incoming_new(request):
             )
             return redirect(incoming)
     return render(request, "records/incoming_form.html", {"form": form})
+
+
+def paper_new(request):
+    """紙決裁の登録 by the 文書管理担当: the next 文書番号 of the 決裁日's 年度, the scan
+    as its attachment, 完結 on its 決裁日."""
+    if not access.is_records_manager(request.user):
+        raise PermissionDenied
+    form = PaperDecisionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.register_paper_decision(by=request.user, **data)
+        except ApprovalError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(number)s として紙決裁を登録しました。")
+                % {"number": document.number_with_year},
+            )
+            return redirect(document)
+    return render(request, "records/paper_form.html", {"form": form})
 
 
 def _incoming_or_404(request, pk) -> IncomingDocument:

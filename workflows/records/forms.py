@@ -12,6 +12,17 @@ from workflows.models import DocumentType, Retention
 from .models import Classification, ClassificationTable, IncomingDocument, Issuance
 
 
+def retention_field() -> forms.TypedChoiceField:
+    """保存期間: the 分類's standard unless chosen."""
+    return forms.TypedChoiceField(
+        label=_("保存期間"),
+        choices=[("", _("分類の標準")), *Retention.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
 def _leaves():
     table = ClassificationTable.objects.in_force(fiscal_year())
     if table is None:
@@ -44,13 +55,7 @@ class IncomingForm(forms.Form):
     classification = forms.ModelChoiceField(
         label=_("分類"), queryset=Classification.objects.none(), required=False
     )
-    retention_years = forms.TypedChoiceField(
-        label=_("保存期間"),
-        choices=[("", _("分類の標準")), *Retention.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    retention_years = retention_field()
     confidential = forms.BooleanField(label=_("秘"), required=False)
     upload = forms.FileField(
         label=_("スキャン・ファイル"),
@@ -129,13 +134,7 @@ class PaperDecisionForm(forms.Form):
         required=False,
         help_text=_("決裁日の年度の文書分類表から選んでください"),
     )
-    retention_years = forms.TypedChoiceField(
-        label=_("保存期間"),
-        choices=[("", _("分類の標準")), *Retention.choices],
-        coerce=int,
-        empty_value=None,
-        required=False,
-    )
+    retention_years = retention_field()
     confidential = forms.BooleanField(label=_("秘"), required=False)
     scan = forms.FileField(
         label=_("決裁文書のスキャン"),

@@ -4,7 +4,8 @@ is answered from the cache: a page costs no permission queries.
 The answer is keyed by a version that any change able to alter it moves on — a
 group membership (one by one or through the directory sync), a group's or a
 person's own permissions, a group deleted — so no cached answer outlives the change
-that made it wrong. The CMS checks access itself; this only decides the link.
+that made it wrong (and answers expire after ten minutes). The CMS checks access
+itself; this only decides the link. A cache that is down costs the two queries again.
 """
 
 from __future__ import annotations
@@ -13,19 +14,20 @@ import uuid
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete
+
+from . import shared_cache as cache
 
 VERSION_KEY = "cms-access:version"
 TIMEOUT = 600
 
 
-def _version() -> str:
+def _version() -> str | None:
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY, "")
-    return version
+        version = cache.get(VERSION_KEY)
+    return version  # None: the cache is down
 
 
 def may_use_cms(user) -> bool:
@@ -33,7 +35,10 @@ def may_use_cms(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    key = f"cms-access:{_version()}:{user.pk}"
+    version = _version()
+    if version is None:  # the cache is down
+        return user.has_perm("wagtailadmin.access_admin")
+    key = f"cms-access:{version}:{user.pk}"
     answer = cache.get(key)
     if answer is None:
         answer = user.has_perm("wagtailadmin.access_admin")

@@ -3,9 +3,8 @@ holds one of a group's words is also searched with each other word in its place.
 
 from __future__ import annotations
 
-from django.core.cache import cache
-
 from directory.text import normalize
+from intranet.core import shared_cache as cache
 
 CACHE_KEY = "search:synonyms:v1"
 MAX_ALTERNATIVES = 8
@@ -24,9 +23,10 @@ def groups() -> list[tuple[str, ...]]:
             )
             if len(folded) > 1:
                 cached.append(folded)
-        # No expiry: saves and deletes clear it (intranet.search.apps), so a search
-        # costs no query for the list and a change applies at once.
-        cache.set(CACHE_KEY, cached, None)
+        # Saves and deletes clear it (intranet.search.apps), so a search costs no
+        # query for the list and a change applies at once; the hour is for a clear
+        # missed while the cache was down.
+        cache.set(CACHE_KEY, cached, 3600)
     return cached
 
 

@@ -103,9 +103,16 @@ def katakana_to_hiragana(value: str) -> str:
 
 def tidy(value: str) -> str:
     """NFKC (full-width ASCII → ASCII, half-width katakana → katakana, compatibility
-    ideographs → unified), variation selectors dropped, white space squeezed (U+3000
-    included): the text as typed, before kana, 異体字 and case folding."""
+    ideographs → unified), variation selectors and control characters dropped, white
+    space squeezed (U+3000 included): the text as typed, before kana, 異体字 and case
+    folding."""
     text = unicodedata.normalize("NFKC", value or "").translate(_VARIATION_SELECTORS)
+    if not text.isprintable():  # control characters (NUL …) never reach a query
+        text = "".join(
+            char
+            for char in text
+            if char.isspace() or unicodedata.category(char) != "Cc"
+        )
     return _SPACES.sub(" ", text).strip()
 
 

@@ -123,10 +123,15 @@ def test_paging_and_counts(publish, applicant):
         "AND OR NOT",
     ],
 )
-def test_odd_queries_never_fail(publish, applicant, query):
+def test_odd_queries_never_fail(publish, applicant, client, query):
     publish("会議", "")
     results = search_pages(applicant, query)
     assert results.total >= 0
+    # Every group of the results page (documents, people, rooms, pages) and the
+    # suggestions, on both databases.
+    client.force_login(applicant)
+    assert client.get("/search/", {"q": query}).status_code == 200
+    assert client.get("/search/suggest/", {"q": query}).status_code == 200
 
 
 def test_marks_line_up_when_case_folding_changes_the_length(publish, applicant):

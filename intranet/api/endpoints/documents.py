@@ -10,6 +10,7 @@ import hashlib
 from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Status
@@ -227,13 +228,21 @@ def add_attachment(request, document_id: Id, file: File[UploadedFile]):
     summary="起案（提出）・再提出",
 )
 def submit_document(request, document_id: Id, payload: SubmitIn | None = None):
-    document = visible_document(request.user, document_id)
+    # Only its author (applicant or filer) may submit it, and an author always sees
+    # it: found as such, it needs no visibility rule; anyone else gets what the rule
+    # says (404, or the service's refusal).
+    own = Document.objects.select_related(*RELATED).filter(
+        Q(applicant=request.user) | Q(filer=request.user)
+    )
+    document = own.filter(pk=document_id).first() or visible_document(
+        request.user, document_id
+    )
     services.submit(
         document=document,
         by=request.user,
         expected_version=payload.version if payload else None,
     )
-    return detail_out(request.user, visible_document(request.user, document_id))
+    return detail_out(request.user, own.get(pk=document.pk))
 
 
 @router.get(

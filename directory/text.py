@@ -404,6 +404,41 @@ def shorter_spellings(word: str, *, limit: int = 16) -> list[str]:
     return found[:limit]
 
 
+# How much of a text ``written_forms`` reads (SudachiPy's cost grows with it).
+WRITTEN_FORMS_CHARS = 2000
+
+
+def written_forms(text: str, spelled: str, *, limit: int = 8) -> list[str]:
+    """How ``text`` writes what, in the dictionary's standard spelling, is ``spelled``
+    (folded): one or more whole words of ``text``, folded (``normalize``). For marking
+    a match the index found through the standard spelling: 子供 in 子ども食堂の案内 →
+    ["子ども"]; こども食堂 (asked as 子供食堂) → ["子ども食堂"]. Reads the first
+    ``WRITTEN_FORMS_CHARS`` characters of ``text``."""
+    target = normalize(spelled)
+    found: list[str] = []
+    if not target:
+        return found
+    for match in _JAPANESE_RUN.finditer(tidy(text[:WRITTEN_FORMS_CHARS])):
+        words = _words(match.group()[:_MAX_RUN])
+        standards = [normalize(standard) for _written, standard in words]
+        for first in range(len(words)):
+            joined = ""
+            for last in range(first, len(words)):
+                joined += standards[last]
+                if joined == target:
+                    written = normalize(
+                        "".join(word for word, _std in words[first : last + 1])
+                    )
+                    if written not in found:
+                        found.append(written)
+                    break
+                if not target.startswith(joined):
+                    break
+            if len(found) >= limit:
+                return found
+    return found
+
+
 def standard_spelling(value: str) -> str:
     """``value`` with each word of a 表記ゆれ in its standard spelling (申込みの受付 →
     申し込みの受け付け), by SudachiPy's core dictionary (split mode A: the shortest

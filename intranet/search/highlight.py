@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.text import FoldedText, shorter_spellings
+from directory.text import FoldedText, shorter_spellings, written_forms
 
 from .tokens import Term
 
@@ -21,6 +21,19 @@ def _needles(folded: FoldedText, terms: list[Term]) -> list[str]:
             for text in term.texts:
                 needles.extend(shorter_spellings(text))
     return needles
+
+
+def _written_needles(text: str, terms: list[Term]) -> list[str]:
+    """The words of ``text`` whose standard spelling a Japanese term is, as ``text``
+    writes them (子ども where 子供 or こども was asked): read by the dictionary, so
+    only for short text (a title, the snippet's window)."""
+    return [
+        form
+        for term in terms
+        if term.japanese
+        for spelled in term.texts
+        for form in written_forms(text, spelled)
+    ]
 
 
 def _spans(
@@ -48,7 +61,8 @@ def _spans(
 def mark(text: str, terms: list[Term]) -> SafeString:
     """All of ``text`` as written, escaped, with every match in ``<mark>``."""
     folded = FoldedText.of(text)
-    return _render(text, _spans(folded, _needles(folded, terms)), 0, len(text))
+    needles = _needles(folded, terms) + _written_needles(text, terms)
+    return _render(text, _spans(folded, needles), 0, len(text))
 
 
 def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
@@ -56,13 +70,22 @@ def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
     escaped, with the matches in ``<mark>``; the beginning when nothing matches."""
     folded = FoldedText.of(text)
     needles = _needles(folded, terms)
-    first = min(
-        (spans[0][0] for needle in needles if (spans := folded.find_all(needle))),
-        default=-1,
-    )
+
+    def first_match() -> int:
+        return min(
+            (spans[0][0] for needle in needles if (spans := folded.find_all(needle))),
+            default=-1,
+        )
+
+    first = first_match()
+    if first == -1:
+        # Found through the standard spelling only: find where the text writes it.
+        needles += _written_needles(text, terms)
+        first = first_match()
     start = max(0, first - width // 3) if first > 0 else 0
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
+    needles += _written_needles(text[start:end], terms)
     body = _render(text, _spans(folded, needles, start=start, end=end), start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""

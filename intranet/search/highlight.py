@@ -13,27 +13,20 @@ from .tokens import Term
 def _needles(folded: FoldedText, terms: list[Term]) -> list[str]:
     """What to mark: each term and its other spellings; for a Japanese term not
     found as written, also the shorter 送り仮名 of those (申込み where 申し込み was
-    asked), which the index matched through the standard spelling."""
+    asked), which the index matched through the standard spelling, and failing
+    those, the words of the text whose standard spelling the term is (子ども where
+    子供 or こども was asked: read by the dictionary, so only then)."""
     needles: list[str] = []
     for term in terms:
         needles.extend(term.texts)
-        if term.japanese and not any(folded.find_all(text) for text in term.texts):
+        if not term.japanese or any(folded.find_all(text) for text in term.texts):
+            continue
+        shorter = [short for text in term.texts for short in shorter_spellings(text)]
+        needles.extend(shorter)
+        if not any(folded.find_all(text) for text in shorter):
             for text in term.texts:
-                needles.extend(shorter_spellings(text))
+                needles.extend(written_forms(folded.text, text))
     return needles
-
-
-def _written_needles(text: str, terms: list[Term]) -> list[str]:
-    """The words of ``text`` whose standard spelling a Japanese term is, as ``text``
-    writes them (子ども where 子供 or こども was asked): read by the dictionary, so
-    only for short text (a title, the snippet's window)."""
-    return [
-        form
-        for term in terms
-        if term.japanese
-        for spelled in term.texts
-        for form in written_forms(text, spelled)
-    ]
 
 
 def _spans(
@@ -61,8 +54,7 @@ def _spans(
 def mark(text: str, terms: list[Term]) -> SafeString:
     """All of ``text`` as written, escaped, with every match in ``<mark>``."""
     folded = FoldedText.of(text)
-    needles = _needles(folded, terms) + _written_needles(text, terms)
-    return _render(text, _spans(folded, needles), 0, len(text))
+    return _render(text, _spans(folded, _needles(folded, terms)), 0, len(text))
 
 
 def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
@@ -70,22 +62,13 @@ def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
     escaped, with the matches in ``<mark>``; the beginning when nothing matches."""
     folded = FoldedText.of(text)
     needles = _needles(folded, terms)
-
-    def first_match() -> int:
-        return min(
-            (spans[0][0] for needle in needles if (spans := folded.find_all(needle))),
-            default=-1,
-        )
-
-    first = first_match()
-    if first == -1:
-        # Found through the standard spelling only: find where the text writes it.
-        needles += _written_needles(text, terms)
-        first = first_match()
+    first = min(
+        (spans[0][0] for needle in needles if (spans := folded.find_all(needle))),
+        default=-1,
+    )
     start = max(0, first - width // 3) if first > 0 else 0
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
-    needles += _written_needles(text[start:end], terms)
     body = _render(text, _spans(folded, needles, start=start, end=end), start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""

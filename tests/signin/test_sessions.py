@@ -163,15 +163,32 @@ def test_administrator_resets_factors_audited_and_told(
     assert "山本" in note.body
 
 
+def _offers_reset(client) -> bool:
+    return 'data-testid="reset-factors-link"' in client.get("/").content.decode()
+
+
 @pytest.mark.django_db
 def test_only_administrators_reset(signin_policy, office, home_page):
+    """The page and the user menu's link follow one rule: 情報システム担当 (and
+    superusers), whether or not they are superusers."""
     someone = Client()
     someone.force_login(office.kakaricho)
+    assert not _offers_reset(someone)
     assert someone.get("/signin/reset/").status_code == 403
     assert someone.post("/signin/reset/", {"username": "sato"}).status_code == 403
     Group.objects.get(name=roles.DIRECTORY_ADMINS).user_set.add(office.kakaricho)
+    assert not office.kakaricho.is_superuser
+    assert _offers_reset(someone)
     assert someone.get("/signin/reset/").status_code == 200
     assert someone.post("/signin/reset/", {"username": "nobody"}).status_code == 400
+    Group.objects.get(name=roles.DIRECTORY_ADMINS).user_set.remove(office.kakaricho)
+    assert not _offers_reset(someone)
+    assert someone.get("/signin/reset/").status_code == 403
+    admin = Client()
+    admin.force_login(office.admin)
+    assert office.admin.is_superuser
+    assert _offers_reset(admin)
+    assert admin.get("/signin/reset/").status_code == 200
 
 
 def _pending_session(person) -> Client:

@@ -11,7 +11,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -251,3 +253,38 @@ def test_sessions_that_expired_unseen_leave_the_list_at_the_next_login(
     assert not OpenSession.objects.filter(
         session_key=first.session.session_key
     ).exists()
+
+
+def _as_before_the_session_list(client):
+    """The session as one opened before sessions were listed: no row, none of the
+    sign-in's own keys."""
+    session = client.session
+    OpenSession.objects.filter(session_key=session.session_key).delete()
+    for key in (sessions.LISTED, sessions.STARTED_AT, sessions.SEEN_AT):
+        session.pop(key, None)
+    session.save()
+
+
+@pytest.mark.django_db
+def test_a_session_opened_before_the_list_is_listed_at_its_next_request(
+    signin_policy, applicant, home_page
+):
+    old, pc = password_login(applicant), password_login(applicant)
+    _as_before_the_session_list(old)
+    assert OpenSession.objects.filter(person=applicant).count() == 1
+
+    assert old.get("/").status_code == 200
+    listed = OpenSession.objects.get(session_key=old.session.session_key)
+    assert (listed.person, listed.method) == (applicant, "password")
+    assert old.session[sessions.STARTED_AT]  # its lifetime counts from now
+    # Once listed, a request asks nothing more of the list.
+    with CaptureQueriesContext(connection) as queries:
+        assert old.get("/").status_code == 200
+    assert not [q for q in queries if "signin_opensession" in q["sql"]]
+    assert OpenSession.objects.filter(person=applicant).count() == 2
+
+    page = pc.get("/signin/").content.decode()
+    assert page.count("<li><span>") == 2  # both in the list the person sees
+    pc.post("/signin/sign-out-everywhere/", {"everywhere": "yes"})
+    assert old.get("/")["Location"].startswith("/accounts/login/")
+    assert not OpenSession.objects.filter(person=applicant).exists()

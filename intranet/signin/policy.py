@@ -54,6 +54,12 @@ def is_administrator(person) -> bool:
     return person.is_superuser or any(roles.has_role(person, r) for r in ADMIN_ROLES)
 
 
+def may_reset_factors(user) -> bool:
+    """May ``user`` reset another person's second factors (the reset page and its
+    link in the user menu)? 情報システム担当; superusers hold every role."""
+    return roles.has_role(user, roles.DIRECTORY_ADMINS)
+
+
 def is_break_glass(person) -> bool:
     """A local account that opens without the directory (usable password, no LDAP)."""
     return (

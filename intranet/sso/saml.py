@@ -316,7 +316,11 @@ def _check_redirect_signature(request, client, message: str, issuer: str) -> Non
         for name in (message, "RelayState", "SigAlg")
         if name in raw
     ).encode()
-    for _name, certificate in client.metadata.certs(issuer, "idpsso", "signing"):
+    try:
+        certificates = client.metadata.certs(issuer, "idpsso", "signing")
+    except Exception as error:  # an issuer the metadata does not know
+        raise LogoutRefused(f"unknown issuer {issuer[:200]!r}") from error
+    for _name, certificate in certificates:
         key = extract_rsa_key_from_x509_cert(pem_format(certificate))
         if key_verify(key, signature, signed, REDIRECT_SIGNATURES[sigalg]):
             return

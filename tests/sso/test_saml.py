@@ -18,6 +18,7 @@ from intranet.settings.environment import DEFAULT_SAML_MFA_CONTEXTS
 from intranet.signin.models import OpenSession
 from intranet.signin.session import MFA_VERIFIED, SIGNIN_METHOD
 from intranet.sso.models import IdentityLink, SamlSession
+from tests.support import saml_idp
 from tests.support.programs import require_program
 from tests.support.saml_idp import (
     MFA_CONTEXT,
@@ -317,7 +318,7 @@ def test_the_idp_logout_in_the_same_browser_ends_it(idp, office):
 
 
 def test_an_unsigned_or_altered_or_foreign_logout_request_is_refused(
-    idp, office, tmp_path
+    idp, office, tmp_path, monkeypatch
 ):
     client = saml_session(idp, office)
     unsigned = logout_request(idp, SLS, subject="saml-0001", signed=False)
@@ -328,7 +329,12 @@ def test_an_unsigned_or_altered_or_foreign_logout_request_is_refused(
     impostor = TestIdentityProvider(tmp_path / "impostor")  # same name, own key
     impostor.trust(client.get(reverse("sso:saml-metadata")).content.decode())
     foreign = logout_request(impostor, SLS, subject="saml-0001")
-    for location in (unsigned, altered, foreign, SLS + "?SAMLRequest=%%%"):
+    monkeypatch.setattr(saml_idp, "ENTITY_ID", "http://127.0.0.1:8443/other-idp")
+    (tmp_path / "other").mkdir()
+    other = TestIdentityProvider(tmp_path / "other")  # an IdP the intranet never met
+    other.trust(client.get(reverse("sso:saml-metadata")).content.decode())
+    unknown = logout_request(other, SLS, subject="saml-0001")
+    for location in (unsigned, altered, foreign, unknown, SLS + "?SAMLRequest=%%%"):
         response = client.get(local(location))
         assert response.status_code == 400
         assert "ログアウト要求を確認できませんでした" in response.content.decode()

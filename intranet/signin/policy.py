@@ -76,14 +76,34 @@ def _in_required_group(person) -> bool:
 
 def second_factor_required(person, request) -> bool:
     """Must ``person``, calling through ``request``, show a second factor?"""
-    if is_break_glass(person) or _in_required_group(person):
-        return True
+    return why_required(person, request) is not None
+
+
+# Why a second factor is asked for (the enrolment page tells the person which).
+BREAK_GLASS, GROUP, EVERYONE, ADMINISTRATOR, FROM_OUTSIDE = (
+    "break_glass",
+    "group",
+    "always",
+    "administrator",
+    "outside",
+)
+
+
+def why_required(person, request) -> str | None:
+    """The rule that asks ``person`` (through ``request``) for a second factor, or
+    ``None`` when none does."""
+    if is_break_glass(person):
+        return BREAK_GLASS
+    if _in_required_group(person):
+        return GROUP
     policy = settings.MFA_REQUIRED
     if policy == OFF:
-        return False
-    if policy == ALWAYS or is_administrator(person):
-        return True
-    return not request_is_internal(request)
+        return None
+    if policy == ALWAYS:
+        return EVERYONE
+    if is_administrator(person):
+        return ADMINISTRATOR
+    return None if request_is_internal(request) else FROM_OUTSIDE
 
 
 def has_second_factor(person) -> bool:

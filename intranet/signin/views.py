@@ -91,7 +91,11 @@ def enrol(request):
     none: register a passkey or an authenticator app."""
     if policy.has_second_factor(request.user):
         return redirect(_with_next("signin:verify", request))
-    return render(request, "signin/enrol.html", {"next": _next(request, "")})
+    context = {
+        "next": _next(request, ""),
+        "reason": policy.why_required(request.user, request),
+    }
+    return render(request, "signin/enrol.html", context)
 
 
 # --- verification (the second step of a sign-in) ----------------------------------------

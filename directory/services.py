@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from .managed import directory_writes
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod
 from .permissions import can_edit_presence, can_edit_profile
+from .signals import absence_recorded
 
 
 @transaction.atomic
@@ -79,7 +80,7 @@ def set_presence(
     if end_date < start_date:
         raise ValidationError(_("終了日は開始日以降の日付にしてください。"))
     _clear_days(person, start_date, end_date, by)
-    return PresencePeriod.objects.create(
+    period = PresencePeriod.objects.create(
         person=person,
         status=status,
         start_date=start_date,
@@ -87,6 +88,16 @@ def set_presence(
         note=note,
         created_by=by,
     )
+    if period.status in PresencePeriod.ABSENT_STATUSES:
+        transaction.on_commit(
+            lambda: absence_recorded.send(
+                sender=PresencePeriod,
+                person=person,
+                start_date=start_date,
+                end_date=end_date,
+            )
+        )
+    return period
 
 
 def _clear_days(person, start_date, end_date, by) -> None:

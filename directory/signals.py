@@ -17,3 +17,8 @@ managed_change_refused = Signal()
 # Sent by the login throttle when failures against one account (``username``) or from
 # one address (``address``) reach LOGIN_ALERT_FAILURES within ``window``: ``count``.
 login_failures_sustained = Signal()
+
+# Sent after the commit that recorded an absence (出張・休暇, ``PresencePeriod``
+# .ABSENT_STATUSES) for ``person`` from ``start_date`` to ``end_date`` (inclusive): the
+# approvals tell the registered 代決者 of decisions already waiting for the person.
+absence_recorded = Signal()

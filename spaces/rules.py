@@ -98,8 +98,13 @@ def check_times(
     rules: Rules,
     now: datetime.datetime,
     recurring: bool = False,
+    rest_of_slot: bool = False,
 ) -> None:
-    """Shape, hours, duration, closed days and how far ahead (single bookings)."""
+    """Shape, hours, duration, closed days and how far ahead (single bookings).
+
+    ``rest_of_slot`` (walk-ins only) lets a booking start off the grid, at the minute
+    it is made, and run to the end of its half-day or 30-minute step, however short.
+    """
     if ends_at <= starts_at:
         raise RuleViolation(_("終了は開始より後の時刻にしてください。"))
     if ends_at <= now:
@@ -110,12 +115,14 @@ def check_times(
         raise RuleViolation(_("日をまたぐ予約はできません。日ごとに予約してください。"))
     building = resource.floor.building
     if resource.is_desk:
-        if slots.desk_slot_of(building, starts_at, ends_at) is None:
+        if slots.desk_slot_of(building, starts_at, ends_at) is None and not (
+            rest_of_slot and slots.rest_of_desk_slot(building, starts_at, ends_at)
+        ):
             raise RuleViolation(
                 _("座席は午前・午後・終日のいずれかで予約してください。")
             )
     else:
-        if not (slots.on_step(starts_at) and slots.on_step(ends_at)):
+        if not ((rest_of_slot or slots.on_step(starts_at)) and slots.on_step(ends_at)):
             raise RuleViolation(_("会議室は30分単位（00分・30分）で予約してください。"))
         if starts_at < now - slots.STEP:
             raise RuleViolation(_("過去の時間は予約できません。"))
@@ -133,7 +140,7 @@ def check_times(
                 }
             )
     duration = ends_at - starts_at
-    if duration < rules.min_duration:
+    if duration < rules.min_duration and not rest_of_slot:
         raise RuleViolation(
             _("利用時間は%(minutes)s分以上にしてください。")
             % {"minutes": _minutes(rules.min_duration)}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, models, transaction
@@ -38,6 +39,7 @@ from .rules import (
 )
 
 CHECKIN_EARLY = datetime.timedelta(minutes=15)
+MINUTE = datetime.timedelta(minutes=1)
 
 
 class CancelScope(models.TextChoices):
@@ -84,16 +86,20 @@ def book(
     ends_at: datetime.datetime,
     title: str = "",
     now: datetime.datetime | None = None,
+    rest_of_slot: bool = False,
 ) -> Booking:
     """Book ``resource`` for ``person`` (by ``by``, maybe on their behalf).
 
     Rooms needing approval wait as pending unless the approver books them. Raises
-    RuleViolation, NotPermitted or AlreadyBooked (with alternatives).
+    RuleViolation, NotPermitted or AlreadyBooked (with alternatives). ``rest_of_slot``
+    is for walk-ins (see ``walk_in_window``).
     """
     now = now or timezone.now()
     _check_may_book(by, person, resource, starts_at)
     rules = rules_for(resource)
-    check_times(resource, starts_at, ends_at, rules=rules, now=now)
+    check_times(
+        resource, starts_at, ends_at, rules=rules, now=now, rest_of_slot=rest_of_slot
+    )
     _lock_person(person)
     check_one_desk_at_a_time(person, resource, starts_at, ends_at)
     check_active_limit(person, resource, rules, now)
@@ -303,10 +309,38 @@ def _already_booked(resource, starts_at, ends_at, person) -> AlreadyBooked:
     )
 
 
-def walk_in_window(
+class WalkIn(NamedTuple):
+    """What scanning a free desk or room would book."""
+
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    rest_of_slot: bool  # part of the half-day or hour is already over (a check-out)
+
+
+def walk_in_window(resource: Resource, now: datetime.datetime) -> WalkIn | None:
+    """What scanning a free desk or room books: this half-day, or the next hour.
+
+    When someone checked out of part of it, what is left: from now (or from the end
+    of that booking, if later) to the end of the half-day or hour, so it never overlaps.
+    """
+    window = _grid_window(resource, now)
+    if window is None:
+        return None
+    start, end = window
+    given_back = list(
+        Booking.objects.filter(resource=resource, status=Booking.Status.CHECKED_OUT)
+        .overlapping(start, end)
+        .values_list("ends_at", flat=True)
+    )
+    if not given_back:
+        return WalkIn(start, end, rest_of_slot=False)
+    start = max(start, slots.minute_floor(now), *given_back)
+    return WalkIn(start, end, rest_of_slot=True) if start < end else None
+
+
+def _grid_window(
     resource: Resource, now: datetime.datetime
 ) -> tuple[datetime.datetime, datetime.datetime] | None:
-    """What scanning a free desk or room books: this half-day, or the next hour."""
     building = resource.floor.building
     day = slots.local(now).date()
     if resource.is_desk:
@@ -327,7 +361,11 @@ def walk_in_window(
 def walk_in(
     *, resource: Resource, person, now: datetime.datetime | None = None
 ) -> Booking:
-    """Book a free desk or room on the spot (from its QR code) and check in."""
+    """Book a free desk or room on the spot (from its QR code) and check in.
+
+    Checks in whenever check-in is open (from 15 minutes before the start); before
+    that the booking is only made, and the caller must say so.
+    """
     now = now or timezone.now()
     window = walk_in_window(resource, now)
     if window is None:
@@ -336,9 +374,10 @@ def walk_in(
         resource=resource,
         person=person,
         by=person,
-        starts_at=window[0],
-        ends_at=window[1],
+        starts_at=window.starts_at,
+        ends_at=window.ends_at,
         now=now,
+        rest_of_slot=window.rest_of_slot,
     )
     if (
         booking.status == Booking.Status.CONFIRMED
@@ -588,13 +627,17 @@ def check_in(*, booking: Booking, by, now: datetime.datetime | None = None) -> B
 
 @transaction.atomic
 def check_out(*, booking: Booking, by, now: datetime.datetime | None = None) -> Booking:
-    """Leave early: the rest of the slot (from the next 30-minute step) becomes free."""
+    """Leave: the booking ends at the check-out minute and the rest is free at once.
+
+    It keeps at least its first minute (the range must not be empty), so a check-out
+    before the start still leaves a record; ``checked_out_at`` has the exact moment.
+    """
     now = now or timezone.now()
     if by.pk != booking.person_id and not is_facility_manager(by):
         raise NotPermitted(_("チェックアウトできるのは予約した本人だけです。"))
     if booking.status != Booking.Status.CHECKED_IN:
         raise RuleViolation(_("チェックイン中の予約ではありません。"))
-    end = max(slots.step_ceil(now), booking.starts_at + slots.STEP)
+    end = max(slots.minute_floor(now), booking.starts_at + MINUTE)
     booking.ends_at = min(booking.ends_at, end)
     booking.status = Booking.Status.CHECKED_OUT
     booking.checked_out_at = now

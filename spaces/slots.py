@@ -54,6 +54,25 @@ def desk_slot_of(
     return None
 
 
+def rest_of_desk_slot(
+    building, starts_at: datetime.datetime, ends_at: datetime.datetime
+) -> DeskSlot | None:
+    """The half-day whose end ``ends_at`` is and which ``starts_at`` falls in, or None.
+
+    What a walk-in books when part of a half-day is already over (someone checked out).
+    """
+    day = local(starts_at).date()
+    for slot in (DeskSlot.MORNING, DeskSlot.AFTERNOON):
+        start, end = desk_slot_bounds(building, day, slot)
+        if end == ends_at and start <= starts_at < end:
+            return slot
+    return None
+
+
+def minute_floor(moment: datetime.datetime) -> datetime.datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
 def on_step(moment: datetime.datetime) -> bool:
     """True on a 30-minute boundary (xx:00 or xx:30) of Tokyo time."""
     moment = local(moment)

@@ -599,8 +599,12 @@ def booking_ics(request, pk):
 
 def _tell_what_walking_in_did(request, booking: Booking) -> None:
     """The truth: checked in, or booked with check-in still to come."""
+    when = slots.describe(booking.resource, booking.starts_at, booking.ends_at)
     if booking.status == Booking.Status.CHECKED_IN:
-        messages.success(request, _("予約してチェックインしました。"))
+        messages.success(
+            request,
+            _("%(when)sを予約してチェックインしました。") % {"when": when},
+        )
         return
     opens = slots.local(booking.starts_at - services.CHECKIN_EARLY)
     messages.success(
@@ -609,31 +613,47 @@ def _tell_what_walking_in_did(request, booking: Booking) -> None:
             "%(when)sを予約しました。まだチェックインしていません。"
             "%(opens)s以降に、もう一度このQRコードを読み取ってチェックインしてください。"
         )
-        % {
-            "when": slots.describe(
-                booking.resource, booking.starts_at, booking.ends_at
-            ),
-            "opens": opens.strftime("%H:%M"),
-        },
+        % {"when": when, "opens": opens.strftime("%H:%M")},
     )
 
 
+def _holder(request, bookings: list[Booking], now, day) -> dict | None:
+    """Whose booking keeps the viewer out now, told as the floor plan would.
+
+    The name only when the floor plan would show it (the person's privacy choice);
+    otherwise 「他の職員」. Never the title.
+    """
+    holding = next(
+        (b for b in bookings if b.starts_at - services.CHECKIN_EARLY <= now), None
+    )
+    if holding is None:
+        return None
+    shown = visible_people(request.user, visibilities([holding.person_id]), day)
+    return {
+        "booking": holding,
+        "name": holding.person.full_name if holding.person_id in shown else "",
+    }
+
+
 def scan(request, token):
-    """Where a desk's or room's QR code leads: check in to one's booking there."""
+    """Where a desk's or room's QR code leads: check in to one's booking there, or
+    book it on the spot (the rest of the half-day or hour after someone's check-out)."""
     resource = get_object_or_404(
         Resource.objects.select_related("floor__building", "area"), checkin_token=token
     )
     now = timezone.now()
-    mine = [
-        b
-        for b in _day_bookings(resource, slots.local(now).date())
-        if b.person_id == request.user.pk and b.ends_at > now
-    ]
+    day = slots.local(now).date()
+    bookings = _day_bookings(resource, day)
+    for booking in bookings:
+        booking.resource = resource
+    mine = [b for b in bookings if b.person_id == request.user.pk]
     # A booking already checked out is over: scanning again never offers its check-in.
     checked_out = next(
-        (b for b in mine if b.status == Booking.Status.CHECKED_OUT), None
+        (b for b in reversed(mine) if b.status == Booking.Status.CHECKED_OUT), None
     )
-    today_bookings = [b for b in mine if b is not checked_out]
+    today_bookings = [
+        b for b in mine if b.status != Booking.Status.CHECKED_OUT and b.ends_at > now
+    ]
     current = next(
         (
             b
@@ -662,6 +682,16 @@ def scan(request, token):
         return redirect("spaces:scan", token=token)
     later = next((b for b in today_bookings if b is not current), None)
     walk_in = services.walk_in_window(resource, now) if current is None else None
+    free_now = current is None and availability.is_free(
+        resource, now, now + datetime.timedelta(minutes=1)
+    )
+    others = [
+        b
+        for b in bookings
+        if b.person_id != request.user.pk
+        and b.status != Booking.Status.CHECKED_OUT
+        and b.ends_at > now
+    ]
     return render(
         request,
         "spaces/scan.html",
@@ -673,11 +703,12 @@ def scan(request, token):
             "walk_in": walk_in,
             # Before a slot's check-in opens, the walk-in only books it (and says so).
             "walk_in_checks_in": walk_in is not None
-            and now >= walk_in[0] - services.CHECKIN_EARLY,
-            "free_now": current is None
-            and availability.is_free(
-                resource, now, now + datetime.timedelta(minutes=1)
-            ),
+            and now >= walk_in.starts_at - services.CHECKIN_EARLY,
+            # "From now" only when it truly starts this minute.
+            "walk_in_from_now": walk_in is not None
+            and walk_in.starts_at <= now < walk_in.ends_at,
+            "free_now": free_now,
+            "holder": None if current or later else _holder(request, others, now, day),
         },
     )
 

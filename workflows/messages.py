@@ -67,30 +67,43 @@ def deputies_of(person_id, day=None) -> list[Person]:
     return _delegates([person_id], Delegation.Kind.DEPUTY, day)
 
 
-def _tell_deputies_of_an_absent_decider(step: RouteStep) -> None:
-    """The decision step reached a decider who is away today: his registered 代決者
-    may decide (a 後閲 follows), so they are told. Never for a 秘 document: delegates
-    do not act on those."""
+def tell_deputies_of_an_absent_decider(step: RouteStep, day=None) -> bool:
+    """The decision ``step`` waits for a decider who is away on ``day`` (today): his
+    registered 代決者 may decide (a 後閲 follows), so they are told — once per step,
+    whether it was reached while he was away or he went away while it waited (the
+    step keeps ``deputies_told_at``). Never for a 秘 document: delegates do not act
+    on those. True when someone was told."""
     document = step.document
     if step.kind != RouteStep.Kind.DECISION or document.confidential:
-        return
-    if step.assignee is None or not step.assignee.is_absent_on():
-        return
-    deputies = deputies_of(step.assignee_id)
+        return False
+    if step.status != RouteStep.Status.ACTIVE or step.deputies_told_at is not None:
+        return False
+    if step.assignee is None or not step.assignee.is_absent_on(day):
+        return False
+    deputies = deputies_of(step.assignee_id, day)
     if not deputies:
-        return
+        return False
+    now = timezone.now()
+    # Claimed in the database, so two paths at once (the absence being recorded and
+    # the daily run) tell the deputies once.
+    if not RouteStep.objects.filter(pk=step.pk, deputies_told_at__isnull=True).update(
+        deputies_told_at=now
+    ):
+        return False
+    step.deputies_told_at = now
     _notify(
         document,
         recipients=deputies,
         kind=Kind.TASK_ASSIGNED,
         subject=_("代決のお願い: %(title)s") % {"title": _title(document)},
         body=_(
-            "決裁権者の%(decider)sさんが本日不在のため、登録された代決者として"
+            "決裁権者の%(decider)sさんが不在のため、登録された代決者として"
             "代決できます（%(decider)sさんの後閲が続きます）。段階: %(step)s"
         )
         % {"decider": step.assignee, "step": step.label},
         url=document.get_absolute_url(),
     )
+    return True
 
 
 def task_assigned(step: RouteStep) -> None:
@@ -119,7 +132,7 @@ def task_assigned(step: RouteStep) -> None:
         body=body,
         url=document.get_absolute_url(),
     )
-    _tell_deputies_of_an_absent_decider(step)
+    tell_deputies_of_an_absent_decider(step)
 
 
 def route_blocked(step: RouteStep, error) -> None:

@@ -708,6 +708,12 @@ class RouteStep(models.Model):
     due_date = models.DateField(_("処理期限"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    deputies_told_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the absent decider's registered deputies were told that this "
+        "decision waits for them (once per step).",
+    )
     acted_by = models.ForeignKey(
         PERSON,
         verbose_name=_("処理者"),

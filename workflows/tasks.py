@@ -3,13 +3,17 @@
 
 from django_tasks import task
 
-from .services import process_deadlines
+from .services import process_absences, process_deadlines
 
 
 @task()
 def check_approval_deadlines() -> dict:
     run = process_deadlines()
-    return {"reminded": run.reminded, "escalated": run.escalated}
+    return {
+        "reminded": run.reminded,
+        "escalated": run.escalated,
+        "deputies_told": process_absences(),
+    }
 
 
 @task()

@@ -1,5 +1,6 @@
 """May this person open the CMS? Asked on every page (the user menu's link), so it
-is answered from the cache: a page costs no permission queries.
+is answered from the cache: a page costs no permission queries. ``remembered`` keeps
+the user menu's other group-dependent answers the same way (the factor-reset link).
 
 The answer is keyed by a version that any change able to alter it moves on — a
 group membership (one by one or through the directory sync), a group's or a
@@ -11,6 +12,7 @@ itself; this only decides the link. A cache that is down costs the two queries a
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -30,20 +32,26 @@ def _version() -> str | None:
     return version  # None: the cache is down
 
 
+def remembered(user, question: str, answer: Callable[[], bool]) -> bool:
+    """``answer()`` for ``user`` (it may depend on groups and permissions only), from
+    the cache until a change of groups or permissions moves the version on."""
+    version = _version()
+    if version is None:  # the cache is down
+        return answer()
+    key = f"cms-access:{version}:{question}:{user.pk}"
+    found = cache.get(key)
+    if found is None:
+        found = answer()
+        cache.set(key, found, TIMEOUT)
+    return found
+
+
 def may_use_cms(user) -> bool:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if user.is_superuser:
         return True
-    version = _version()
-    if version is None:  # the cache is down
-        return user.has_perm("wagtailadmin.access_admin")
-    key = f"cms-access:{version}:{user.pk}"
-    answer = cache.get(key)
-    if answer is None:
-        answer = user.has_perm("wagtailadmin.access_admin")
-        cache.set(key, answer, TIMEOUT)
-    return answer
+    return remembered(user, "cms", lambda: user.has_perm("wagtailadmin.access_admin"))
 
 
 def forget(**kwargs) -> None:

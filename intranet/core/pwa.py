@@ -58,7 +58,7 @@ def manifest(request):
     data = {
         "name": settings.INTRANET_SITE_NAME,
         "short_name": settings.INTRANET_SITE_NAME,
-        "description": _("%(organisation)s の職員向けポータル")
+        "description": _("%(organisation)sの職員向けポータル")
         % {"organisation": settings.INTRANET_ORGANISATION},
         "lang": "ja",
         "id": "/",

@@ -124,6 +124,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "intranet.core.context_processors.site",
                 "intranet.notifications.context_processors.unread",
+                "intranet.signin.context_processors.menu",
             ],
         },
     },

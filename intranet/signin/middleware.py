@@ -46,7 +46,8 @@ ALLOWED_WHILE_PENDING = frozenset(
 
 class SessionLifetimeMiddleware:
     """Sign out a session idle longer than its idle timeout, or older than its
-    absolute lifetime (both shorter outside the office networks)."""
+    absolute lifetime (both shorter outside the office networks); list a session
+    that "sign out everywhere" would not find yet."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,6 +68,7 @@ class SessionLifetimeMiddleware:
                 return redirect(
                     f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}"
                 )
+            sessions.ensure_listed(request)
             sessions.touch(request.session, lifetime, now)
         return self.get_response(request)
 

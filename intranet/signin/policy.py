@@ -54,6 +54,12 @@ def is_administrator(person) -> bool:
     return person.is_superuser or any(roles.has_role(person, r) for r in ADMIN_ROLES)
 
 
+def may_reset_factors(user) -> bool:
+    """May ``user`` reset another person's second factors (the reset page and its
+    link in the user menu)? 情報システム担当; superusers hold every role."""
+    return roles.has_role(user, roles.DIRECTORY_ADMINS)
+
+
 def is_break_glass(person) -> bool:
     """A local account that opens without the directory (usable password, no LDAP)."""
     return (
@@ -70,14 +76,34 @@ def _in_required_group(person) -> bool:
 
 def second_factor_required(person, request) -> bool:
     """Must ``person``, calling through ``request``, show a second factor?"""
-    if is_break_glass(person) or _in_required_group(person):
-        return True
+    return why_required(person, request) is not None
+
+
+# Why a second factor is asked for (the enrolment page tells the person which).
+BREAK_GLASS, GROUP, EVERYONE, ADMINISTRATOR, FROM_OUTSIDE = (
+    "break_glass",
+    "group",
+    "always",
+    "administrator",
+    "outside",
+)
+
+
+def why_required(person, request) -> str | None:
+    """The rule that asks ``person`` (through ``request``) for a second factor, or
+    ``None`` when none does."""
+    if is_break_glass(person):
+        return BREAK_GLASS
+    if _in_required_group(person):
+        return GROUP
     policy = settings.MFA_REQUIRED
     if policy == OFF:
-        return False
-    if policy == ALWAYS or is_administrator(person):
-        return True
-    return not request_is_internal(request)
+        return None
+    if policy == ALWAYS:
+        return EVERYONE
+    if is_administrator(person):
+        return ADMINISTRATOR
+    return None if request_is_internal(request) else FROM_OUTSIDE
 
 
 def has_second_factor(person) -> bool:

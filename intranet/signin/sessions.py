@@ -2,7 +2,9 @@
 
 At login the session gets ``SIGNIN_METHOD`` (the password unless the view that signed
 the person in said otherwise) and ``MFA_VERIFIED`` (False until a second factor is
-shown), and is listed in ``OpenSession`` so that "sign out everywhere" finds it.
+shown), and is listed in ``OpenSession`` so that "sign out everywhere" finds it. A
+session the list does not know (opened before sessions were listed, or whose key
+changed since) is listed at its next request (``ensure_listed``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ STARTED_AT = "signin_started_at"
 # (``sockets.py``), so a password alone hears nothing live.
 PENDING = "signin_mfa_pending"
 SEEN_AT = "signin_seen_at"
+# The session key under which this session is in ``OpenSession``: once it matches,
+# a request costs no query to keep the list whole.
+LISTED = "signin_listed_key"
 # A session's last activity is written at most this often (seconds): not every
 # request needs to save the session, and an idle timeout of half an hour or more
 # does not need to know the minute.
@@ -42,14 +47,32 @@ def started(sender, request, user, **kwargs):
     if session.session_key is None:
         session.save()
     _forget_lapsed(user, session.__class__)
+    _list(request, user)
+
+
+def _list(request, person) -> None:
+    session = request.session
     OpenSession.objects.update_or_create(
         session_key=session.session_key,
         defaults={
-            "person": user,
-            "method": session[SIGNIN_METHOD],
+            "person": person,
+            "method": session.get(SIGNIN_METHOD, SignInMethod.PASSWORD.value),
             "address": client_address(request)[:64],
         },
     )
+    session[LISTED] = session.session_key
+
+
+def ensure_listed(request) -> None:
+    """An authenticated session missing from ``OpenSession`` (opened before the list
+    existed, or its key changed since) is listed now, so that "sign out everywhere"
+    reaches it; its lifetime counts from now. A listed session costs no query."""
+    session = request.session
+    key = session.session_key
+    if key is None or session.get(LISTED) == key:
+        return
+    session.setdefault(STARTED_AT, int(time.time()))
+    _list(request, request.user)
 
 
 def _forget_lapsed(person, store) -> None:
@@ -111,3 +134,4 @@ def mark_verified(request) -> None:
     OpenSession.objects.filter(session_key=old_key).update(
         session_key=request.session.session_key
     )
+    request.session[LISTED] = request.session.session_key

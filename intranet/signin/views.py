@@ -18,8 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from directory import roles
-
 from . import passkeys, policy, services, sessions
 from .models import OpenSession
 from .session import MFA_VERIFIED, SignInMethod
@@ -93,7 +91,11 @@ def enrol(request):
     none: register a passkey or an authenticator app."""
     if policy.has_second_factor(request.user):
         return redirect(_with_next("signin:verify", request))
-    return render(request, "signin/enrol.html", {"next": _next(request, "")})
+    context = {
+        "next": _next(request, ""),
+        "reason": policy.why_required(request.user, request),
+    }
+    return render(request, "signin/enrol.html", context)
 
 
 # --- verification (the second step of a sign-in) ----------------------------------------
@@ -329,14 +331,10 @@ def sign_out_everywhere(request):
 # --- administrators ---------------------------------------------------------------------
 
 
-def _may_reset(user) -> bool:
-    return user.is_superuser or roles.has_role(user, roles.DIRECTORY_ADMINS)
-
-
 @never_cache
 def reset(request):
     """An administrator finds a person by user ID and removes their second factors."""
-    if not _may_reset(request.user):
+    if not policy.may_reset_factors(request.user):
         raise PermissionDenied
     Person = get_user_model()
     username = (

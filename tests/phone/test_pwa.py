@@ -36,6 +36,8 @@ def test_manifest_makes_an_installable_app(anonymous):
     assert manifest["display"] == "standalone"
     assert manifest["start_url"] == "/"
     assert manifest["theme_color"].startswith("#")
+    assert manifest["description"].endswith("の職員向けポータル")
+    assert " の" not in manifest["description"]  # no space before the particle
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
     for icon in manifest["icons"]:

@@ -132,3 +132,44 @@ def test_policy_adds_no_query_when_off(
     request = RequestFactory().get("/", REMOTE_ADDR=OUTSIDE)
     with django_assert_num_queries(0):
         assert policy.second_factor_required(applicant, request) is False
+
+
+@pytest.mark.parametrize(
+    ("required", "address", "administrator_too", "told"),
+    [
+        ("always", INSIDE, False, "庁内ポータルの利用には"),
+        ("outside", OUTSIDE, False, "庁外から利用するときは"),
+        ("outside", INSIDE, True, "管理者の権限をお持ちの方は"),
+    ],
+)
+def test_the_enrolment_page_names_the_rule_that_asks(
+    signin_policy,
+    applicant,
+    administrator,
+    home_page,
+    required,
+    address,
+    administrator_too,
+    told,
+):
+    """The page says why a factor is asked for: not "from outside" to a person at
+    her desk under ``always``."""
+    signin_policy(required, networks=["10.0.0.0/8"])
+    person = administrator if administrator_too else applicant
+    page = password_login(person, address).get("/signin/enrol/").content.decode()
+    assert told in page
+    assert "次のどちらかを登録すると" in page
+    for other in {
+        "庁内ポータルの利用には",
+        "庁外から利用するときは",
+        "管理者の権限をお持ちの方は",
+    } - {told}:
+        assert other not in page
+
+
+def test_the_enrolment_page_names_a_required_group(signin_policy, applicant, home_page):
+    group = Group.objects.create(name="会計課")
+    applicant.groups.add(group)
+    signin_policy("off", groups=["会計課"])
+    page = password_login(applicant).get("/signin/enrol/").content.decode()
+    assert "あなたの所属するグループでは" in page

@@ -11,7 +11,9 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -163,15 +165,32 @@ def test_administrator_resets_factors_audited_and_told(
     assert "山本" in note.body
 
 
+def _offers_reset(client) -> bool:
+    return 'data-testid="reset-factors-link"' in client.get("/").content.decode()
+
+
 @pytest.mark.django_db
 def test_only_administrators_reset(signin_policy, office, home_page):
+    """The page and the user menu's link follow one rule: 情報システム担当 (and
+    superusers), whether or not they are superusers."""
     someone = Client()
     someone.force_login(office.kakaricho)
+    assert not _offers_reset(someone)
     assert someone.get("/signin/reset/").status_code == 403
     assert someone.post("/signin/reset/", {"username": "sato"}).status_code == 403
     Group.objects.get(name=roles.DIRECTORY_ADMINS).user_set.add(office.kakaricho)
+    assert not office.kakaricho.is_superuser
+    assert _offers_reset(someone)
     assert someone.get("/signin/reset/").status_code == 200
     assert someone.post("/signin/reset/", {"username": "nobody"}).status_code == 400
+    Group.objects.get(name=roles.DIRECTORY_ADMINS).user_set.remove(office.kakaricho)
+    assert not _offers_reset(someone)
+    assert someone.get("/signin/reset/").status_code == 403
+    admin = Client()
+    admin.force_login(office.admin)
+    assert office.admin.is_superuser
+    assert _offers_reset(admin)
+    assert admin.get("/signin/reset/").status_code == 200
 
 
 def _pending_session(person) -> Client:
@@ -234,3 +253,38 @@ def test_sessions_that_expired_unseen_leave_the_list_at_the_next_login(
     assert not OpenSession.objects.filter(
         session_key=first.session.session_key
     ).exists()
+
+
+def _as_before_the_session_list(client):
+    """The session as one opened before sessions were listed: no row, none of the
+    sign-in's own keys."""
+    session = client.session
+    OpenSession.objects.filter(session_key=session.session_key).delete()
+    for key in (sessions.LISTED, sessions.STARTED_AT, sessions.SEEN_AT):
+        session.pop(key, None)
+    session.save()
+
+
+@pytest.mark.django_db
+def test_a_session_opened_before_the_list_is_listed_at_its_next_request(
+    signin_policy, applicant, home_page
+):
+    old, pc = password_login(applicant), password_login(applicant)
+    _as_before_the_session_list(old)
+    assert OpenSession.objects.filter(person=applicant).count() == 1
+
+    assert old.get("/").status_code == 200
+    listed = OpenSession.objects.get(session_key=old.session.session_key)
+    assert (listed.person, listed.method) == (applicant, "password")
+    assert old.session[sessions.STARTED_AT]  # its lifetime counts from now
+    # Once listed, a request asks nothing more of the list.
+    with CaptureQueriesContext(connection) as queries:
+        assert old.get("/").status_code == 200
+    assert not [q for q in queries if "signin_opensession" in q["sql"]]
+    assert OpenSession.objects.filter(person=applicant).count() == 2
+
+    page = pc.get("/signin/").content.decode()
+    assert page.count("<li><span>") == 2  # both in the list the person sees
+    pc.post("/signin/sign-out-everywhere/", {"everywhere": "yes"})
+    assert old.get("/")["Location"].startswith("/accounts/login/")
+    assert not OpenSession.objects.filter(person=applicant).exists()

@@ -366,8 +366,8 @@ def test_check_in_check_out_frees_the_rest(campus, applicant, kakaricho, day):
     )
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CHECKED_OUT
-    assert booking.ends_at == slots.at(day, datetime.time(11))
-    # 11:00–12:00 is free again.
+    # It ends at the check-out minute: the next step, 11:00–12:00, is free again.
+    assert booking.ends_at == start + datetime.timedelta(minutes=40)
     free_start, free_end = room_times(day, "11:00", "12:00")
     assert services.book(
         resource=campus.room,

@@ -3,12 +3,14 @@
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from directory.models import PresencePeriod
 from directory.services import set_presence
+from intranet.notifications import services as notification_services
 from intranet.notifications.kinds import Kind
-from intranet.notifications.models import Notification
+from intranet.notifications.models import EmailMode, Notification
 from workflows import access, services
 from workflows.errors import ApprovalError, NotAllowed
 from workflows.models import Delegation, Document, LedgerEntry, RouteStep
@@ -185,3 +187,102 @@ def test_the_deputy_is_told_when_an_absent_deciders_step_is_reached(
         recipient=kacho, kind=Kind.TASK_ASSIGNED, subject__contains="課長出張中"
     ).exists()
     assert not Notification.objects.filter(recipient=stranger).exists()
+
+
+def test_the_deputy_is_told_when_the_decider_goes_away_with_decisions_waiting(
+    submitted,
+    kakaricho,
+    kacho,
+    bucho,
+    stranger,
+    django_capture_on_commit_callbacks,
+):
+    """The other order: decisions already wait for the 課長 when his absence is
+    recorded. His 代決者 hears of each once — not of the 秘 one, whose title he may
+    not read — and not again when the absence is recorded anew or the daily run comes."""
+    register_deputy(kacho, bucho)
+    waiting = []
+    for title in ("備品購入", "研修参加"):
+        document = submitted(title=title)
+        services.approve(step=active_step(document), by=kakaricho)
+        waiting.append(document)
+    secret = submitted(title="人事異動内示", confidential=True)
+    services.approve(step=active_step(secret), by=kakaricho)
+    assert not Notification.objects.filter(recipient=bucho).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        away(kacho)
+    notices = list(Notification.objects.filter(recipient=bucho))
+    assert sorted(n.url for n in notices) == sorted(
+        d.get_absolute_url() for d in waiting
+    )
+    for notice in notices:
+        assert notice.kind == Kind.TASK_ASSIGNED
+        assert notice.subject.startswith("代決のお願い: ")
+        assert kacho.full_name in notice.body
+    assert not Notification.objects.filter(
+        recipient=bucho, subject__contains="人事異動内示"
+    ).exists()
+    assert not Notification.objects.filter(
+        recipient=bucho, body__contains="人事"
+    ).exists()
+    assert not Notification.objects.filter(recipient=stranger).exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        away(kacho, days=5)
+    assert services.process_absences() == 0
+    assert Notification.objects.filter(recipient=bucho).count() == 2
+
+
+def test_an_absence_that_begins_later_is_told_on_its_first_day(
+    submitted, kakaricho, kacho, bucho, django_capture_on_commit_callbacks, capsys
+):
+    register_deputy(kacho, bucho)
+    document = submitted(title="出張前の起案")
+    services.approve(step=active_step(document), by=kakaricho)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        set_presence(
+            person=kacho,
+            status=PresencePeriod.Status.LEAVE,
+            start_date=tomorrow,
+            end_date=tomorrow + datetime.timedelta(days=1),
+            by=kacho,
+        )
+    assert not Notification.objects.filter(recipient=bucho).exists()
+    call_command("approval_deadlines", f"--date={tomorrow.isoformat()}")
+    assert "deputies told of 1 decisions" in capsys.readouterr().out
+    (notice,) = Notification.objects.filter(recipient=bucho)
+    assert notice.url == document.get_absolute_url()
+    assert "出張前の起案" in notice.subject
+    call_command("approval_deadlines", f"--date={tomorrow.isoformat()}")
+    assert "deputies told of 0 decisions" in capsys.readouterr().out
+    assert Notification.objects.filter(recipient=bucho).count() == 1
+
+
+def test_the_deputys_notice_follows_his_notification_settings(
+    submitted, kakaricho, kacho, bucho, stranger, django_capture_on_commit_callbacks
+):
+    """Like every kind: e-mail off means the bell only; quiet hours hold the e-mail
+    until they end."""
+    register_deputy(kacho, bucho)
+    register_deputy(kacho, stranger)
+    notification_services.update_preferences(
+        person=bucho, email_modes={Kind.TASK_ASSIGNED: EmailMode.OFF}
+    )
+    now = timezone.localtime()
+    notification_services.update_preferences(
+        person=stranger,
+        email_modes={Kind.TASK_ASSIGNED: EmailMode.IMMEDIATE},
+        quiet_from=(now - datetime.timedelta(hours=1)).time().replace(microsecond=0),
+        quiet_until=(now + datetime.timedelta(hours=2)).time().replace(microsecond=0),
+    )
+    document = submitted(title="設定どおりに")
+    services.approve(step=active_step(document), by=kakaricho)
+    with django_capture_on_commit_callbacks(execute=True):
+        away(kacho)
+    quiet = Notification.objects.get(recipient=stranger)
+    off = Notification.objects.get(recipient=bucho)
+    assert off.email_delivery is None
+    assert quiet.email_delivery is not None
+    assert quiet.email_delivery.due_at > timezone.now() + datetime.timedelta(hours=1)

@@ -82,6 +82,7 @@ def arguments(function, step, outsider, applicant):
         "reason": "",
         "error": "",
         "pulled_back": False,
+        "day": None,
     }
     parameters = inspect.signature(function).parameters
     unknown = set(parameters) - set(values)

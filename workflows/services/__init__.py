@@ -3,6 +3,7 @@
 Views, management commands, tasks, the demo loader and other features call these.
 """
 
+from .absences import process_absences, tell_deputies_of_waiting_decisions
 from .actions import (
     BulkResult,
     acknowledge,
@@ -49,6 +50,7 @@ __all__ = [
     "create_draft",
     "decide_on_behalf",
     "delete_draft",
+    "process_absences",
     "process_deadlines",
     "pull_back",
     "reassign_step",
@@ -61,6 +63,7 @@ __all__ = [
     "skip_absent_step",
     "skip_vacant_step",
     "submit",
+    "tell_deputies_of_waiting_decisions",
     "update_draft",
     "withdraw",
 ]

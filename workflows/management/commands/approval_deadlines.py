@@ -4,11 +4,14 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from workflows.services import process_deadlines
+from workflows.services import process_absences, process_deadlines
 
 
 class Command(BaseCommand):
-    help = "Remind approvers before the due date; escalate overdue steps to superiors."
+    help = (
+        "Remind approvers before the due date; escalate overdue steps to superiors; "
+        "tell the deputies of deciders whose absence begins today."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -23,4 +26,8 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("--date must be YYYY-MM-DD") from None
         run = process_deadlines(today=day)
-        self.stdout.write(f"reminded {run.reminded}, escalated {run.escalated}")
+        deputies = process_absences(today=day)
+        self.stdout.write(
+            f"reminded {run.reminded}, escalated {run.escalated}, "
+            f"deputies told of {deputies} decisions"
+        )

@@ -52,6 +52,7 @@ class TestIdentityProvider:
     def __init__(self, directory: Path, *, sso_url: str = SSO_URL):
         self.directory = directory
         self.sso_url = sso_url
+        self.slo_url = sso_url.rsplit("/", 1)[0] + "/slo"
         self.key_file, self.cert_file = make_key_pair(directory, "idp")
         self.metadata_file = directory / "idp-metadata.xml"
         self.metadata_file.write_text(
@@ -61,6 +62,8 @@ class TestIdentityProvider:
         self.server: Server | None = None
         # The SessionIndex of each subject's latest assertion.
         self.session_index: dict[str, str] = {}
+        # The NameIDs of the intranet's LogoutRequests answered, in order.
+        self.signed_out: list[str] = []
 
     def _config(self, sp_metadata: Path | None) -> IdPConfig:
         config = IdPConfig()
@@ -77,7 +80,9 @@ class TestIdentityProvider:
                             "single_sign_on_service": [
                                 (self.sso_url, BINDING_HTTP_REDIRECT)
                             ],
-                            "single_logout_service": [(SLO_URL, BINDING_HTTP_REDIRECT)],
+                            "single_logout_service": [
+                                (self.slo_url, BINDING_HTTP_REDIRECT)
+                            ],
                         },
                         "name_id_format": [NAMEID_FORMAT_PERSISTENT],
                         "want_authn_requests_signed": True,
@@ -172,6 +177,7 @@ def answer_logout(idp: TestIdentityProvider, location: str, *, success=True) -> 
         sigalg=query.get("SigAlg"),
         signature=query.get("Signature"),
     )
+    idp.signed_out.append(request.message.name_id.text)
     status = (
         success_status_factory()
         if success
@@ -239,7 +245,8 @@ def logout_request(
 def serve(idp: TestIdentityProvider, port: int, users: dict[str, dict]):
     """The IdP's sign-in page on 127.0.0.1:``port`` for a browser, in a thread.
 
-    GET /idp/sso shows a form (type a user name of ``users``: its ``subject`` and
+    GET /idp/slo answers the intranet's LogoutRequest (a redirect back with the
+    signed LogoutResponse). GET /idp/sso shows a form (type a user name of ``users``: its ``subject`` and
     ``attributes``); its POST answers with the page a real IdP sends, a form that
     posts the signed Response to the intranet's ACS (a button here: no script).
     Returns the HTTP server; ``shutdown()`` it when done.
@@ -262,6 +269,15 @@ def serve(idp: TestIdentityProvider, port: int, users: dict[str, dict]):
             self.wfile.write(data)
 
         def do_GET(self):
+            if self.path.startswith("/idp/slo?"):
+                # The intranet's signed LogoutRequest: signed out here, answered.
+                query = self.path.split("?", 1)[1]
+                self.send_response(302)
+                self.send_header(
+                    "Location", answer_logout(idp, f"{idp.slo_url}?{query}")
+                )
+                self.end_headers()
+                return
             self._page(
                 '<form method="post"><label for="u">IdPのユーザー名</label>'
                 '<input id="u" name="username"><button type="submit">サインイン</button>'

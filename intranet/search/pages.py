@@ -17,7 +17,6 @@ from django.db.models import (
     F,
     Q,
     QuerySet,
-    Value,
     Window,
 )
 from django.db.models.expressions import RawSQL
@@ -94,32 +93,25 @@ def matching_entries(
     (高橋 before 髙橋; 斎藤, then 齋藤, then 斉藤 through the names layer) — then the
     newest."""
     anywhere, in_title = _matches(terms)
-    as_written, through_variant = Q(), Q()
-    for word in written:
-        as_written &= Q(title__contains=word)
-        any_way = Q()
-        for way in spellings(word):
-            any_way |= Q(title__contains=way)
-        through_variant &= any_way
-    return (
-        visible_entries_for(user)
-        .filter(anywhere)
-        .annotate(
-            title_match=in_title,
-            title_as_written=ExpressionWrapper(as_written, BooleanField())
-            if written
-            else Value(True),
-            title_through_variant=ExpressionWrapper(through_variant, BooleanField())
-            if written
-            else Value(True),
+    entries = visible_entries_for(user).filter(anywhere).annotate(title_match=in_title)
+    order = [F("title_match").desc()]
+    if written:
+        as_written, through_variant = Q(), Q()
+        for word in written:
+            as_written &= Q(title__contains=word)
+            any_way = Q()
+            for way in spellings(word):
+                any_way |= Q(title__contains=way)
+            through_variant &= any_way
+        # No constant in ORDER BY when there is nothing to rank by: PostgreSQL
+        # refuses one ("non-integer constant") where the annotation is not selected.
+        entries = entries.annotate(
+            title_as_written=ExpressionWrapper(as_written, BooleanField()),
+            title_through_variant=ExpressionWrapper(through_variant, BooleanField()),
         )
-        .order_by(
-            F("title_match").desc(),
-            F("title_as_written").desc(),
-            F("title_through_variant").desc(),
-            F("page__last_published_at").desc(nulls_last=True),
-            "-page_id",
-        )
+        order += [F("title_as_written").desc(), F("title_through_variant").desc()]
+    return entries.order_by(
+        *order, F("page__last_published_at").desc(nulls_last=True), "-page_id"
     )
 
 

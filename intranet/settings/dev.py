@@ -29,3 +29,5 @@ WEBPUSH = {
     "VAPID_PRIVATE_KEY": WEBPUSH["VAPID_PRIVATE_KEY"]  # noqa: F405
     or env.generated_vapid_key(VAR_DIR / "webpush-vapid.pem"),
 }
+# SAML requests are signed: without SAML_SP_KEY_FILE, with a key pair kept in var/.
+SSO = env.with_generated_saml_sp_key(SSO, VAR_DIR / "saml")  # noqa: F405

@@ -429,6 +429,18 @@ def single_sign_on() -> dict:
                 f"SAML_IDP_METADATA_FILE={metadata_file!r} is not a readable file."
             )
         claim, field = _sso_match("SAML", "ATTRIBUTE", "mail")
+        key_file, cert_file = text("SAML_SP_KEY_FILE"), text("SAML_SP_CERT_FILE")
+        if bool(key_file) != bool(cert_file):
+            raise ConfigurationError(
+                "SAML_SP_KEY_FILE and SAML_SP_CERT_FILE must be set together "
+                "(the key that signs the intranet's SAML requests, and its certificate)."
+            )
+        for name, path in [
+            ("SAML_SP_KEY_FILE", key_file),
+            ("SAML_SP_CERT_FILE", cert_file),
+        ]:
+            if path is not None and not Path(path).is_file():
+                raise ConfigurationError(f"{name}={path!r} is not a readable file.")
         saml = {
             "METADATA_URL": metadata_url,
             "METADATA_FILE": metadata_file,
@@ -438,6 +450,8 @@ def single_sign_on() -> dict:
             "MFA_CONTEXTS": listing("SAML_MFA_CONTEXTS", DEFAULT_SAML_MFA_CONTEXTS),
             "LABEL": text("SAML_LABEL"),
             "XMLSEC_BINARY": text("SAML_XMLSEC_BINARY"),
+            "SP_KEY_FILE": key_file,
+            "SP_CERT_FILE": cert_file,
         }
     return {
         "OIDC": oidc,
@@ -592,6 +606,59 @@ def generated_vapid_key(path: Path) -> str:
         )
         path.chmod(0o600)
     return path.read_text(encoding="utf-8")
+
+
+def require_saml_sp_key(sso: dict) -> None:
+    """Production signs its SAML requests with the ward's own key, never a made-up one."""
+    if sso["SAML"] and not sso["SAML"]["SP_KEY_FILE"]:
+        raise ConfigurationError(
+            "SAML_SP_KEY_FILE and SAML_SP_CERT_FILE must name the key and certificate "
+            "that sign the intranet's SAML requests (docs/deployment.md)."
+        )
+
+
+def with_generated_saml_sp_key(sso: dict, directory: Path) -> dict:
+    """Development and tests: SAML without SAML_SP_KEY_FILE signs with a key pair
+    kept in ``directory`` (made once: an RSA key and a self-signed certificate)."""
+    saml = sso["SAML"]
+    if not saml or saml["SP_KEY_FILE"]:
+        return sso
+    key_path, cert_path = directory / "saml-sp.key", directory / "saml-sp.crt"
+    if not (key_path.exists() and cert_path.exists()):
+        import datetime
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import NameOID
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "intranet SAML SP")])
+        now = datetime.datetime.now(datetime.UTC)
+        certificate = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=1))
+            .not_valid_after(now + datetime.timedelta(days=3650))
+            .sign(key, hashes.SHA256())
+        )
+        directory.mkdir(parents=True, exist_ok=True)
+        key_path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.TraditionalOpenSSL,
+                serialization.NoEncryption(),
+            )
+        )
+        key_path.chmod(0o600)
+        cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return {
+        **sso,
+        "SAML": {**saml, "SP_KEY_FILE": str(key_path), "SP_CERT_FILE": str(cert_path)},
+    }
 
 
 def signin() -> dict:

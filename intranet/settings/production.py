@@ -12,6 +12,7 @@ if not SECRET_KEY:
 if len(SECRET_KEY) < 40:
     raise env.ConfigurationError("SECRET_KEY must be at least 40 characters long.")
 env.require_real_signing(APPROVAL_SIGNING)  # noqa: F405
+env.require_saml_sp_key(SSO)  # noqa: F405
 ALLOWED_HOSTS = env.listing("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise env.ConfigurationError(

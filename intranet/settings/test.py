@@ -27,3 +27,5 @@ WEBPUSH = {
     or env.generated_vapid_key(VAR_DIR / "test-webpush-vapid.pem"),
     "ENDPOINT_HOSTS": [*WEBPUSH["ENDPOINT_HOSTS"], "127.0.0.1"],  # noqa: F405
 }
+# SAML requests are signed: without SAML_SP_KEY_FILE, with a key pair kept in var/.
+SSO = env.with_generated_saml_sp_key(SSO, VAR_DIR / "test-saml")  # noqa: F405

@@ -154,6 +154,17 @@ def sign_out_everywhere(*, person) -> int:
 
 
 @transaction.atomic
+def end_sessions(*, person, session_keys: list[str]) -> None:
+    """End these sessions of ``person`` (an identity provider's logout): the sessions,
+    their place in the list and their open sockets."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for key in session_keys:
+        store(session_key=key).delete()
+        close_sockets(person_ids=[person.pk], session_key=key)
+    OpenSession.objects.filter(person=person, session_key__in=session_keys).delete()
+
+
+@transaction.atomic
 def reset_factors(*, person, by) -> None:
     """An administrator removes all of ``person``'s second factors (a lost phone):
     passkeys, authenticator app, recovery codes; their sessions end. Audited, and the

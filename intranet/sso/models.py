@@ -41,3 +41,28 @@ class IdentityLink(models.Model):
 
     def __str__(self):
         return f"{self.person} ← {self.subject} ({self.issuer})"
+
+
+class SamlSession(models.Model):
+    """A session opened by a SAML assertion, by the names the IdP gives it (NameID,
+    SessionIndex): an IdP's LogoutRequest finds the sessions to end by them."""
+
+    open_session = models.OneToOneField(
+        "signin.OpenSession",
+        verbose_name=_("セッション"),
+        on_delete=models.CASCADE,
+        related_name="saml",
+    )
+    issuer = models.CharField(_("認証基盤"), max_length=255)
+    name_id = models.CharField(_("NameID"), max_length=255)
+    session_index = models.CharField(_("SessionIndex"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("SAMLのセッション")
+        verbose_name_plural = _("SAMLのセッション")
+        indexes = [
+            models.Index(fields=["issuer", "name_id"], name="sso_saml_session_name_id")
+        ]
+
+    def __str__(self):
+        return f"{self.name_id} ({self.session_index})"

@@ -18,17 +18,22 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from saml2.ident import decode
 
 from directory import throttle
 from directory.forms import LOGIN_MESSAGES
 from directory.ldap import auth as ldap_auth
 from intranet.core import audit
+from intranet.signin import services as signin_services
 from intranet.signin import sessions
+from intranet.signin.models import OpenSession
 
-from .models import IdentityLink
+from .models import IdentityLink, SamlSession
 
 # Where to go after signing in, kept in the session while the person is at the provider.
 NEXT = "sso_next"
+# How the SAML IdP names this session (saml.py reads it for the logout request).
+SAML_SESSION_NAMES = "sso_saml_session"
 
 UNKNOWN = "unknown"
 DISABLED = "disabled"
@@ -152,6 +157,48 @@ def sign_in(*, request, identity: Identity, person) -> None:
             target=person,
             details={"method": identity.method, "mfa": mfa, **identity.details},
         )
+
+
+def remember_saml_session(*, request, names: dict) -> None:
+    """After a SAML sign-in: keep the names the IdP gives this session (NameID,
+    SessionIndex), in the session for our logout request and beside its listing for
+    the IdP's."""
+    request.session[SAML_SESSION_NAMES] = names
+    open_session = OpenSession.objects.get(session_key=request.session.session_key)
+    SamlSession.objects.update_or_create(
+        open_session=open_session,
+        defaults={
+            "issuer": names["issuer"],
+            "name_id": decode(names["name_id"]).text or "",
+            "session_index": names["session_index"],
+        },
+    )
+
+
+@transaction.atomic
+def end_saml_sessions(
+    *, issuer: str, name_id: str, session_indexes: list[str]
+) -> list[str]:
+    """The IdP ended these sessions (its LogoutRequest, signature checked): end ours
+    that it opened with this NameID — only those of the SessionIndexes it names, if it
+    names any. Audited. Returns the session keys ended."""
+    found = SamlSession.objects.select_related("open_session__person").filter(
+        issuer=issuer, name_id=name_id
+    )
+    if session_indexes:
+        found = found.filter(session_index__in=session_indexes)
+    by_person: dict = {}
+    for saml_session in found:
+        open_session = saml_session.open_session
+        by_person.setdefault(open_session.person, []).append(open_session.session_key)
+    for person, keys in by_person.items():
+        signin_services.end_sessions(person=person, session_keys=keys)
+        audit.record(
+            action="signin.ended_by_idp",
+            target=person,
+            details={"method": "saml", "issuer": issuer, "sessions": len(keys)},
+        )
+    return [key for keys in by_person.values() for key in keys]
 
 
 def refuse(*, request, refusal: SignInRefused, method: str):

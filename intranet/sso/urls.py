@@ -10,4 +10,5 @@ urlpatterns = [
     path("saml/login/", views.saml_login, name="saml-login"),
     path("saml/acs/", views.saml_acs, name="saml-acs"),
     path("saml/metadata/", views.saml_metadata, name="saml-metadata"),
+    path("saml/sls/", views.saml_sls, name="saml-sls"),
 ]

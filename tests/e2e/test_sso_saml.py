@@ -1,5 +1,6 @@
-"""Signing in through the tests' own SAML IdP, in real Chromium: the IdP's page posts
-the signed Response to the ACS from another origin, as Entra ID's would."""
+"""Signing in and out through the tests' own SAML IdP, in real Chromium: the IdP's page
+posts the signed Response to the ACS from another origin, as Entra ID's would; logging
+out goes to the IdP with a signed LogoutRequest and comes back with its answer."""
 
 import urllib.request
 
@@ -45,3 +46,21 @@ def test_sign_in_through_the_saml_idp(saml_world, new_page, applicant):
     page.wait_for_url(f"{intranet.url}/people/")
     page.goto(f"{intranet.url}/")
     assert "佐藤 花子 さん" in page.get_by_test_id("home-greeting").inner_text()
+
+
+def test_logging_out_signs_out_at_the_idp_too(saml_world, new_page, applicant):
+    intranet, idp = saml_world
+    page = new_page("phone")
+    page.goto(f"{intranet.url}/accounts/sso/saml/login/")
+    page.get_by_label("IdPのユーザー名").fill("hanako")
+    page.get_by_role("button", name="サインイン").click()
+    page.get_by_role("button", name="続ける").click()
+    page.wait_for_url(f"{intranet.url}/")
+    page.get_by_test_id("user-menu").locator("summary").click()
+    page.get_by_test_id("logout").click()
+    # Our page, the IdP's SLO (it checks the request's signature), our SLS, login.
+    page.wait_for_url(f"{intranet.url}/accounts/login/")
+    assert "組織アカウントからもサインアウトしました。" in page.content()
+    assert idp.signed_out == ["saml-0001"]
+    page.goto(f"{intranet.url}/people/")
+    assert page.url.startswith(f"{intranet.url}/accounts/login/")

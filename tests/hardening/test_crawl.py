@@ -100,6 +100,7 @@ ROUTES: dict[str, Route] = {
     "sso:oidc-callback": Route(get=404, stranger=404, anonymous=404),
     "sso:saml-login": Route(get=404, stranger=404, anonymous=404),
     "sso:saml-metadata": Route(get=404, stranger=404, anonymous=404),
+    "sso:saml-sls": Route(get=404, stranger=404, anonymous=404),
     # The IdP posts here (no CSRF token): GET is not allowed, configured or not.
     "sso:saml-acs": Route(get=405, stranger=405, anonymous=405, post=True),
     "set_language": Route(get=405, stranger=405, anonymous=405, post=True),

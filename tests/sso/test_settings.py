@@ -1,5 +1,7 @@
 """Single sign-on settings from the environment (intranet/settings/environment.py)."""
 
+from pathlib import Path
+
 import pytest
 
 from intranet.settings import environment as env
@@ -98,3 +100,45 @@ def test_saml_matches_entra_s_email_attribute_by_its_uri(monkeypatch, tmp_path):
     saml = env.single_sign_on()["SAML"]
     assert saml["MATCH_FIELD"] == "email"
     assert "http://schemas.microsoft.com/claims/multipleauthn" in saml["MFA_CONTEXTS"]
+
+
+def _saml_metadata(monkeypatch, tmp_path):
+    metadata = tmp_path / "idp.xml"
+    metadata.write_text("<EntityDescriptor/>", encoding="utf-8")
+    monkeypatch.delenv("OIDC_DISCOVERY_URL", raising=False)
+    monkeypatch.delenv("SAML_IDP_METADATA_URL", raising=False)
+    monkeypatch.setenv("SAML_IDP_METADATA_FILE", str(metadata))
+
+
+def test_the_sp_key_and_certificate_come_together(monkeypatch, tmp_path):
+    _saml_metadata(monkeypatch, tmp_path)
+    monkeypatch.setenv("SAML_SP_KEY_FILE", str(tmp_path / "idp.xml"))
+    monkeypatch.delenv("SAML_SP_CERT_FILE", raising=False)
+    with pytest.raises(env.ConfigurationError, match="must be set together"):
+        env.single_sign_on()
+    monkeypatch.setenv("SAML_SP_CERT_FILE", str(tmp_path / "missing.crt"))
+    with pytest.raises(env.ConfigurationError, match="SAML_SP_CERT_FILE"):
+        env.single_sign_on()
+
+
+def test_production_needs_the_ward_s_own_sp_key(monkeypatch, tmp_path):
+    _saml_metadata(monkeypatch, tmp_path)
+    monkeypatch.delenv("SAML_SP_KEY_FILE", raising=False)
+    monkeypatch.delenv("SAML_SP_CERT_FILE", raising=False)
+    sso = env.single_sign_on()
+    with pytest.raises(env.ConfigurationError, match="SAML_SP_KEY_FILE"):
+        env.require_saml_sp_key(sso)
+
+
+def test_development_makes_an_sp_key_once(monkeypatch, tmp_path):
+    _saml_metadata(monkeypatch, tmp_path)
+    monkeypatch.delenv("SAML_SP_KEY_FILE", raising=False)
+    monkeypatch.delenv("SAML_SP_CERT_FILE", raising=False)
+    sso = env.with_generated_saml_sp_key(env.single_sign_on(), tmp_path / "var")
+    key = Path(sso["SAML"]["SP_KEY_FILE"])
+    assert key.read_text().startswith("-----BEGIN RSA PRIVATE KEY-----")
+    assert key.stat().st_mode & 0o077 == 0
+    again = env.with_generated_saml_sp_key(env.single_sign_on(), tmp_path / "var")
+    assert again == sso
+    assert key.read_bytes() == Path(again["SAML"]["SP_KEY_FILE"]).read_bytes()
+    env.require_saml_sp_key({"OIDC": None, "SAML": None})  # no SAML: nothing needed

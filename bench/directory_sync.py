@@ -388,7 +388,8 @@ def main() -> int:
         )
 
         queries = ["sato", "さとう", "サトウ", "佐藤", "ｻﾄｳ", "yamada taro", "はなこ", "高橋 健二",
-                   "第3部第2課", "係長", "10042", "u000123", "u0199", "ishikawa", "こんどう", "まゆみ"]  # fmt: skip
+                   "第3部第2課", "係長", "10042", "u000123", "u0199", "ishikawa", "こんどう", "まゆみ",
+                   "斉藤"]  # fmt: skip
         timings, cpu_timings, most_queries = [], [], 0
         for _round in range(15):
             for query in queries:

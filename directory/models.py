@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import managed
 from .collation import person_sort_key, text_sort_key
-from .text import normalize, romaji_variants
+from .text import normalize, normalize_name, romaji_variants
 
 
 def today() -> datetime.date:
@@ -226,7 +226,8 @@ def search_fields(
     ``directory.collation``). ``search_text`` holds the kanji
     name, the reading in hiragana, the romaji of the reading in the spellings people
     type (satou, sato, satoh), the romaji name, user ID, e-mail, extension and
-    employee number, all normalised (NFKC, kana folded, lower case).
+    employee number, all normalised (NFKC, kana folded, lower case) and folded for
+    names (``normalize_name``: 斉藤 is stored as 斎藤, so that either finds both).
     """
     reading = f"{last_name_kana}{first_name_kana}"
     sort_key = person_sort_key(last_name_kana, first_name_kana, last_name, first_name)
@@ -235,7 +236,7 @@ def search_fields(
         for part in (last_name_kana, first_name_kana)
         if part
     ]
-    search_text = normalize(
+    search_text = normalize_name(
         " ".join(
             part
             for part in (

@@ -1,7 +1,9 @@
 """The people finder: any part of a name in kanji, kana or romaji, unit, post, extension,
-e-mail — width-, kana-, 異体字- and case-insensitive — in 五十音順, matches as written
-before those found through a 異体字 (高橋 lists 高橋 before 髙橋). Five queries at most
-(four while the units and posts are cached).
+e-mail — width-, kana-, 異体字- and case-insensitive, names also through the names layer
+(斎藤 finds 斉藤: ``directory.text.normalize_name``) — in 五十音順, matches as written
+first, then those found through a 異体字 (高橋 lists 高橋 before 髙橋; 斎藤 before 齋藤),
+then those found through the names layer (斉藤, 齊藤). Five queries at most (four while
+the units and posts are cached).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat
 
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod, today
-from .text import fold, has_variants, normalize, tidy
+from .text import fold, fold_name, has_variants, normalize, spellings, tidy
 
 MAX_TOKENS = 6
 # What a result list shows of each membership (the rest is left deferred).
@@ -127,7 +129,8 @@ def search_people(
     # covering index person_finder (is_active, sort_key, id, search_text).
     matches = Person.objects.filter(is_active__in=[True])
     for token in tokens:
-        condition = Q(search_text__contains=token)
+        # People's stored text is folded for names too (斉藤 is stored as 斎藤).
+        condition = Q(search_text__contains=fold_name(token))
         if units[token] or posts[token]:
             members = Membership.objects.on(day).filter(
                 Q(unit_id__in=units[token]) | Q(post_id__in=posts[token])
@@ -137,28 +140,29 @@ def search_people(
     # The match runs on the covering index as a subquery; only the page of people
     # found is read from the table, in the same query.
     order = ["sort_key", "id"]
+    # Each word as typed, and written with the 異体字 of its kanji (齋藤 for 斎藤).
+    written_ways = [spellings(word) for word in as_typed]
     if as_typed:
-        written = Q()
-        for word in as_typed:
-            written &= Q(written_name__contains=word)
+        as_written, through_variant = Q(), Q()
+        for ways in written_ways:
+            as_written &= Q(written_name__contains=ways[0])
+            any_way = Q()
+            for way in ways:
+                any_way |= Q(written_name__contains=way)
+            through_variant &= any_way
         matches = matches.annotate(
             written_name=Concat("last_name", "first_name"),
-            through_variant=Case(When(written, then=0), default=1),
+            match_rank=Case(
+                When(as_written, then=0), When(through_variant, then=1), default=2
+            ),
         )
-        order = ["through_variant", *order]
+        order = ["match_rank", *order]
     first_ids = matches.order_by(*order).values("id")[:limit]
     results = list(Person.objects.filter(pk__in=first_ids).order_by("sort_key", "id"))
     if not results:
         return []
     if as_typed:
-        # Matches as written first, then those found through a 異体字.
-        results.sort(
-            key=lambda person: (
-                not all(
-                    word in person.last_name + person.first_name for word in as_typed
-                )
-            )
-        )
+        results.sort(key=lambda person: match_rank(person, written_ways))
     ids = [person.pk for person in results]
     # Hand-made prefetches: Django's Prefetch machinery costs more than the queries.
     memberships: dict[int, list[Membership]] = {pk: [] for pk in ids}
@@ -183,6 +187,17 @@ def search_people(
         person.current_presence = presence.get(person.pk)
         person.presence_today = [presence[person.pk]] if person.pk in presence else []
     return results
+
+
+def match_rank(person: Person, written_ways: list[list[str]]) -> int:
+    """0 when the name holds every word as typed, 1 when it holds each through a
+    異体字 (齋藤 for 斎藤), 2 when only the names layer joins them (斉藤 for 斎藤)."""
+    name = person.last_name + person.first_name
+    if all(ways[0] in name for ways in written_ways):
+        return 0
+    if all(any(way in name for way in ways) for ways in written_ways):
+        return 1
+    return 2
 
 
 # PostgreSQL only: a trigram index lets `search_text LIKE '%…%'` use an index instead of

@@ -8,6 +8,10 @@ exports' filters) folds through here, both what it stores and what it is asked:
 - variation selectors (IVS U+E0100–E01EF, U+FE00–FE0F) are dropped;
 - 異体字 fold to one form (髙 → 高, 齋 → 斎, 邊 → 辺, 﨑 → 崎) by the table in
   ``directory/kanji/variants.tsv``, generated from Unihan and KANJIDIC2;
+- for names only (``normalize_name``, ``name_spellings``): standard kanji that one
+  family name is written with either way fold too (斉 ↔ 斎: 斉藤, 斎藤, 齊藤 and 齋藤
+  find each other), by ``directory/kanji/name_variants.tsv``, generated from the
+  same sources; general text keeps them apart (予/余, 一/壱, 一斉/一斎);
 - katakana → hiragana and case folding, so either reading matches;
 - 表記ゆれ (送り仮名 and kana/kanji spellings of one word: 申込み, 申込 → 申し込み;
   打合せ → 打ち合わせ; 子ども, こども → 子供) through ``standard_spelling``, from
@@ -32,6 +36,7 @@ _KATAKANA_END = ord("ヶ")
 _TO_HIRAGANA = ord("ぁ") - ord("ァ")
 _SPACES = re.compile(r"\s+")
 VARIANTS_FILE = Path(__file__).with_name("kanji") / "variants.tsv"
+NAME_VARIANTS_FILE = Path(__file__).with_name("kanji") / "name_variants.tsv"
 
 
 _HIRAGANA_TABLE = {
@@ -54,6 +59,45 @@ def variants() -> dict[str, str]:
 
 
 @functools.cache
+def name_variants() -> dict[str, str]:
+    """The names layer: {standard kanji: the kanji a name folds it to} (斉 → 斎),
+    applied after ``variants``, only where a person's name is matched."""
+    table = {}
+    with NAME_VARIANTS_FILE.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.startswith("#") or "\t" not in line:
+                continue
+            kanji, form = line.rstrip("\n").split("\t")[:2]
+            table[kanji] = form
+    return table
+
+
+@functools.cache
+def _name_fold_table() -> dict[int, int | str]:
+    names = name_variants()
+    table = {
+        code: names.get(form, form) if isinstance(form, str) else form
+        for code, form in _fold_table().items()
+    }
+    table.update({ord(kanji): form for kanji, form in names.items()})
+    return table
+
+
+@functools.cache
+def _name_groups() -> dict[str, tuple[str, ...]]:
+    """{folded kanji: every folded kanji a name may write in its place, itself
+    first} (斎 → 斎, 斉)."""
+    groups: dict[str, list[str]] = {}
+    for kanji, form in name_variants().items():
+        groups.setdefault(form, [form]).append(kanji)
+    return {
+        char: (char, *(other for other in group if other != char))
+        for group in groups.values()
+        for char in group
+    }
+
+
+@functools.cache
 def _fold_table() -> dict[int, int | str]:
     return {
         **_HIRAGANA_TABLE,
@@ -64,7 +108,18 @@ def _fold_table() -> dict[int, int | str]:
 @functools.cache
 def _variant_characters() -> frozenset[str]:
     table = variants()
-    return frozenset(table) | frozenset(table.values())
+    return frozenset(table) | frozenset(table.values()) | frozenset(_name_fold_groups())
+
+
+@functools.cache
+def _name_fold_groups() -> dict[str, tuple[str, ...]]:
+    # Every character whose folded form belongs to a names group (齊 as well as 斉).
+    groups = _name_groups()
+    return {
+        char: groups[form]
+        for char, form in [*variants().items(), *((c, c) for c in groups)]
+        if form in groups
+    }
 
 
 @functools.cache
@@ -127,6 +182,66 @@ def fold(value: str, *, kanji_variants: bool = True) -> str:
 def normalize(value: str) -> str:
     """Fold width, 異体字, kana and case; squeeze white space (U+3000 included)."""
     return fold(tidy(value))
+
+
+def fold_name(value: str) -> str:
+    """``fold``, then the names layer (斉 → 斎): for a person's name, stored or asked,
+    character by character like ``fold``."""
+    return value.translate(_name_fold_table()).casefold()
+
+
+def normalize_name(value: str) -> str:
+    """``normalize`` for names: 斉藤, 斎藤, 齊藤 and 齋藤 all become 斎藤. Only for text
+    that is a person's name, or the people finder's stored text and queries."""
+    return fold_name(tidy(value))
+
+
+def name_spellings(value: str, *, limit: int = 8) -> list[str]:
+    """``value`` folded (``normalize``), then — where SudachiPy reads a person's name
+    in it (名詞・固有名詞・人名) — the same text with that name written with the other
+    kanji of its names group (斎藤課長 → 斎藤課長, 斉藤課長), at most ``limit``: what a
+    search over text stored folded, not folded for names, also asks. General words
+    (一斉, 斎場, 一覧) are asked as typed only."""
+    found = [""]
+    groups = _name_groups()
+    for piece, is_name in _name_pieces(tidy(value)):
+        folded = fold(piece)
+        if not is_name or not any(char in groups for char in folded):
+            found = [head + folded for head in found]
+            continue
+        for char in folded:
+            options = groups.get(char, (char,))
+            found = [head + option for head in found for option in options][:limit]
+    return found[:limit]
+
+
+def _name_pieces(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each with whether it is a person's name."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for match in _JAPANESE_RUN.finditer(text):
+        if match.start() > at:
+            pieces.append((text[at : match.start()], False))
+        run = match.group()
+        for cut in range(0, len(run), _MAX_RUN):
+            pieces.extend(_names_in(run[cut : cut + _MAX_RUN]))
+        at = match.end()
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_in(run: str) -> tuple[tuple[str, bool], ...]:
+    if not any(char in _name_fold_groups() for char in run):
+        return ((run, False),)  # no kanji of a names group: no need to ask
+    return tuple(
+        (word.surface(), word.part_of_speech()[:3] == _PERSON_NAME)
+        for word in _analyser().tokenize(run)
+    )
+
+
+_PERSON_NAME = ("名詞", "固有名詞", "人名")
 
 
 # Marks that NFKC may join to the character before them (half-width ﾞﾟ, combining kana
@@ -258,8 +373,9 @@ def _words_of(run: str) -> tuple[tuple[str, str], ...]:
     return tuple(words)
 
 
-# Particles and auxiliaries keep their spelling (だ is not た), and so do symbols.
-_FUNCTION_WORDS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白"})
+# Particles and auxiliaries keep their spelling (だ is not た), and so do symbols and
+# pronouns (a lone 予 is read as the pronoun 余: 予 and 余 stay two words).
+_FUNCTION_WORDS = frozenset({"助詞", "助動詞", "補助記号", "記号", "空白", "代名詞"})
 _KANA_ONLY = re.compile(r"[\u3040-\u30ffー]+")
 # Words kept on each side of a word written another way, when an index stores the
 # standard spelling beside the text: enough for phrases such as 施設利用申込書.
@@ -288,6 +404,41 @@ def shorter_spellings(word: str, *, limit: int = 16) -> list[str]:
     return found[:limit]
 
 
+# How much of a text ``written_forms`` reads (SudachiPy's cost grows with it).
+WRITTEN_FORMS_CHARS = 2000
+
+
+def written_forms(text: str, spelled: str, *, limit: int = 8) -> list[str]:
+    """How ``text`` writes what, in the dictionary's standard spelling, is ``spelled``
+    (folded): one or more whole words of ``text``, folded (``normalize``). For marking
+    a match the index found through the standard spelling: 子供 in 子ども食堂の案内 →
+    ["子ども"]; こども食堂 (asked as 子供食堂) → ["子ども食堂"]. Reads the first
+    ``WRITTEN_FORMS_CHARS`` characters of ``text``."""
+    target = normalize(spelled)
+    found: list[str] = []
+    if not target:
+        return found
+    for match in _JAPANESE_RUN.finditer(tidy(text[:WRITTEN_FORMS_CHARS])):
+        words = _words(match.group()[:_MAX_RUN])
+        standards = [normalize(standard) for _written, standard in words]
+        for first in range(len(words)):
+            joined = ""
+            for last in range(first, len(words)):
+                joined += standards[last]
+                if joined == target:
+                    written = normalize(
+                        "".join(word for word, _std in words[first : last + 1])
+                    )
+                    if written not in found:
+                        found.append(written)
+                    break
+                if not target.startswith(joined):
+                    break
+            if len(found) >= limit:
+                return found
+    return found
+
+
 def standard_spelling(value: str) -> str:
     """``value`` with each word of a 表記ゆれ in its standard spelling (申込みの受付 →
     申し込みの受け付け), by SudachiPy's core dictionary (split mode A: the shortest
@@ -309,13 +460,15 @@ def standard_spelling(value: str) -> str:
 def query_words(query: str) -> list[tuple[str, ...]]:
     """The words of a query for a substring search over text stored folded with its
     ``spelling_variants`` beside it: each word folded, then in its standard spelling
-    when that differs (申込 → ("申込", "申し込み")). A result must hold every word,
-    in any of its forms."""
+    when that differs (申込 → ("申込", "申し込み")), then a person's name in it with
+    the other kanji of its names group (斎藤 → ("斎藤", "斉藤")). A result must hold
+    every word, in any of its forms."""
     words = []
     for word in tidy(query).split():
         folded = normalize(word)
         standard = normalize(standard_spelling(word))
-        words.append((folded,) if standard in ("", folded) else (folded, standard))
+        forms = [folded, standard, *name_spellings(word)[1:]]
+        words.append(tuple(dict.fromkeys(form for form in forms if form)))
     return words
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from directory.text import normalize
+from directory.text import normalize_name
 
 from . import privacy, slots
 from .models import Booking, Resource
@@ -106,7 +106,7 @@ def find_colleagues(
     section" — memberships and units.
     """
     day = day or slots.today()
-    words = normalize(query).split()
+    words = normalize_name(query).split()
     if not words:
         return []
     people_query = Q(is_active=True)

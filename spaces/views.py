@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from directory.text import normalize
+from directory.text import normalize_name
 from intranet.core.dates import add_business_days, is_business_day
 
 from . import availability, calendar, plan_markup, qr, queries, services, slots
@@ -167,7 +167,7 @@ def floor(request, pk):
     search = request.GET.get("q", "").strip()[:50]
     found = []
     if search:
-        words = normalize(search).split()
+        words = normalize_name(search).split()
         found = sorted(
             (
                 item

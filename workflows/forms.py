@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directory.models import Membership, OrgUnit, Person
-from directory.text import normalize, query_words
+from directory.text import normalize_name, query_words
 from intranet.core.dates import parse_fiscal_year
 from intranet.core.text import SingleLineField
 
@@ -28,7 +28,7 @@ def find_person(text: str) -> Person:
     exact = active.filter(Q(username=text) | Q(employee_number=text)).first()
     if exact:
         return exact
-    terms = normalize(text).split()
+    terms = normalize_name(text).split()
     matches = active
     for term in terms:
         matches = matches.filter(search_text__contains=term)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.text import FoldedText, shorter_spellings
+from directory.text import FoldedText, shorter_spellings, written_forms
 
 from .tokens import Term
 
@@ -13,13 +13,19 @@ from .tokens import Term
 def _needles(folded: FoldedText, terms: list[Term]) -> list[str]:
     """What to mark: each term and its other spellings; for a Japanese term not
     found as written, also the shorter 送り仮名 of those (申込み where 申し込み was
-    asked), which the index matched through the standard spelling."""
+    asked), which the index matched through the standard spelling, and failing
+    those, the words of the text whose standard spelling the term is (子ども where
+    子供 or こども was asked: read by the dictionary, so only then)."""
     needles: list[str] = []
     for term in terms:
         needles.extend(term.texts)
-        if term.japanese and not any(folded.find_all(text) for text in term.texts):
+        if not term.japanese or any(folded.find_all(text) for text in term.texts):
+            continue
+        shorter = [short for text in term.texts for short in shorter_spellings(text)]
+        needles.extend(shorter)
+        if not any(folded.find_all(text) for text in shorter):
             for text in term.texts:
-                needles.extend(shorter_spellings(text))
+                needles.extend(written_forms(folded.text, text))
     return needles
 
 

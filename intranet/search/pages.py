@@ -23,7 +23,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString
 
-from directory.text import has_variants, tidy
+from directory.text import has_variants, spellings, tidy
 from intranet.pages.visibility import blocked_for
 
 from . import highlight
@@ -90,12 +90,17 @@ def matching_entries(
     user, terms: list[Term], *, written: tuple[str, ...] = ()
 ) -> QuerySet[PageEntry]:
     """Visible entries containing every term, titles first — among them, titles
-    holding the ``written`` words as typed before those matched through a 異体字
-    (高橋 before 髙橋) — then the newest."""
+    holding the ``written`` words as typed, then those holding them through a 異体字
+    (高橋 before 髙橋; 斎藤, then 齋藤, then 斉藤 through the names layer) — then the
+    newest."""
     anywhere, in_title = _matches(terms)
-    as_written = Q()
+    as_written, through_variant = Q(), Q()
     for word in written:
         as_written &= Q(title__contains=word)
+        any_way = Q()
+        for way in spellings(word):
+            any_way |= Q(title__contains=way)
+        through_variant &= any_way
     return (
         visible_entries_for(user)
         .filter(anywhere)
@@ -104,10 +109,14 @@ def matching_entries(
             title_as_written=ExpressionWrapper(as_written, BooleanField())
             if written
             else Value(True),
+            title_through_variant=ExpressionWrapper(through_variant, BooleanField())
+            if written
+            else Value(True),
         )
         .order_by(
             F("title_match").desc(),
             F("title_as_written").desc(),
+            F("title_through_variant").desc(),
             F("page__last_published_at").desc(nulls_last=True),
             "-page_id",
         )

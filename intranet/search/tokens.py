@@ -16,6 +16,10 @@ writes another way in their standard spelling (``directory.text.spelling_variant
 申込みの受付 → 申し込みの受け付け), and a query word is also asked in its standard
 spelling, so 申込, 申込み and 申し込み find each other without any of them being
 rewritten in what is shown.
+
+Names: a query word SudachiPy reads as a person's name is also asked with the other
+kanji of its names group (斎藤 → 斉藤, which finds 齊藤 too: ``directory.text.
+name_spellings``), so the index needs nothing more; 一斉 or 斎場 are asked as typed.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from dataclasses import dataclass
 from directory.text import (
     CJK_CHARACTERS,
     join_lines,
+    name_spellings,
     normalize,
     spelling_variants,
     standard_spelling,
@@ -103,17 +108,23 @@ def query_terms(query: str) -> list[Term]:
     standard = _RUNS.findall(normalize(standard_spelling(tidy(typed))))
     if len(standard) != len(runs):
         standard = runs  # a spelling that moved a boundary: ask as typed only
+    written = _RUNS.findall(tidy(typed))
+    if len(written) != len(runs):
+        written = runs
     terms: list[Term] = []
-    for (japanese, word), (standard_japanese, _word) in zip(
-        runs, standard, strict=True
+    for (japanese, word), (standard_japanese, _word), (as_written, _w) in zip(
+        runs, standard, written, strict=True
     ):
         text = (japanese or word)[:MAX_TERM_CHARS]
         spelled = standard_japanese[:MAX_TERM_CHARS] if japanese else ""
+        # A person's name is also asked with the other kanji of its names group
+        # (斎藤 → 斉藤; directory.text.name_spellings): general words are not.
+        names = name_spellings(as_written[:MAX_TERM_CHARS])[1:] if japanese else []
         # Alternatives of the same kind only: one phrase or one word each.
         others = tuple(
             dict.fromkeys(
                 other
-                for other in (spelled, *alternatives(text))
+                for other in (spelled, *names, *alternatives(text))
                 if other and other != text and _same_kind(other, bool(japanese))
             )
         )

@@ -21,7 +21,8 @@ def test_spellings_list_every_old_form_the_word_as_typed_first():
     assert "高橋" in spellings("髙橋")
     assert {"渡辺", "渡邊", "渡邉"} <= set(spellings("渡辺"))
     assert "山﨑" in spellings("山崎")
-    # Standard kanji stay apart (斎 and 斉 are two characters).
+    # General text (rooms, floors): standard kanji stay apart (斎 and 斉 are two
+    # characters); only names join them (tests/directory/test_name_variants.py).
     assert not any("斉" in spelling for spelling in spellings("斎藤"))
     assert spellings("かいぎ") == ["かいぎ"]
     assert len(spellings("髙橋渡邊山﨑齋藤", limit=16)) == 16

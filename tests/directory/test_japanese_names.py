@@ -31,7 +31,13 @@ OLD_FORMS = [
     ("saito2", "齋藤", "サイトウ", "淳", "ジュン"),
     ("watanabe2", "渡邊", "ワタナベ", "修", "オサム"),
     ("yamazaki", "山﨑", "ヤマザキ", "恵", "メグミ"),
+    # 斉 and 斎 are two standard kanji, one family name for the names layer.
+    ("saito3", "齊藤", "サイトウ", "亮", "リョウ"),
+    ("saito4", "斉藤", "サイトウ", "舞", "マイ"),
 ]
+# Exact first, then through a 異体字 (齋 for 斎), then through the names layer.
+SAITO = ["斎藤 由美", "齋藤 淳", "斉藤 舞", "齊藤 亮"]
+SAITO_FROM_SEI = ["斉藤 舞", "齊藤 亮", "齋藤 淳", "斎藤 由美"]
 
 
 def _entry(number: int, uid, surname, surname_kana, given, given_kana) -> str:
@@ -77,13 +83,32 @@ def names(people) -> list[str]:
 
 def test_the_finder_finds_old_forms_from_new_and_the_reverse(ward):
     assert names(search_people("高橋")) == ["高橋 健二", "髙橋 誠"]
-    assert names(search_people("斎藤")) == ["斎藤 由美", "齋藤 淳"]
+    assert names(search_people("斎藤")) == SAITO
+    assert names(search_people("斉藤")) == SAITO_FROM_SEI
+    assert names(search_people("齊藤")) == [
+        "齊藤 亮",
+        "斉藤 舞",
+        "齋藤 淳",
+        "斎藤 由美",
+    ]
     assert names(search_people("渡辺")) == ["渡辺 大輔", "渡邊 修"]
     assert names(search_people("山崎")) == ["山﨑 恵"]
     # From the old form: the name as written first, then through the variant.
     assert names(search_people("髙橋")) == ["髙橋 誠", "高橋 健二"]
     assert names(search_people("髙橋 健二")) == ["高橋 健二"]
-    assert names(search_people("齋藤")) == ["齋藤 淳", "斎藤 由美"]
+    assert names(search_people("齋藤")) == [
+        "齋藤 淳",
+        "斎藤 由美",
+        "斉藤 舞",
+        "齊藤 亮",
+    ]
+    assert names(search_people("斉藤 舞")) == ["斉藤 舞"]
+    assert names(search_people("さいとう")) == [
+        "齋藤 淳",
+        "斉藤 舞",
+        "斎藤 由美",
+        "齊藤 亮",
+    ]
 
 
 def test_the_finder_page_shows_names_as_the_directory_spells_them(ward, client):
@@ -136,7 +161,8 @@ def test_done_when_old_forms_arrive_from_a_real_directory(
     assert result.run.created == len(OLD_FORMS)
     client.force_login(Person.objects.get(username="sato"))
     assert _found_on_the_page(client, "高橋") == ["高橋 健二", "髙橋 誠"]
-    assert _found_on_the_page(client, "斎藤") == ["斎藤 由美", "齋藤 淳"]
+    assert _found_on_the_page(client, "斎藤") == SAITO
+    assert _found_on_the_page(client, "斉藤") == SAITO_FROM_SEI
     assert _found_on_the_page(client, "渡辺") == ["渡辺 大輔", "渡邊 修"]
     assert _found_on_the_page(client, "山崎") == ["山﨑 恵"]
     assert "高橋 健二" in _found_on_the_page(client, "髙橋")

@@ -90,3 +90,19 @@ def test_the_document_list_filter_reads_every_spelling(decided, kacho, client):
     client.force_login(kacho)
     page = client.get("/approvals/documents/", {"q": "申し込み", "state": "decided"})
     assert "会議室の申込みについて" in page.content.decode()
+
+
+def test_a_kana_or_kanji_spelling_is_marked_as_written(publish, applicant):
+    publish("子ども食堂の案内", "地域の子どもの居場所づくりと子ども食堂の運営。")
+    for query in ("子供", "こども", "コドモ"):
+        hit = search_pages(applicant, query).hits[0]
+        assert hit.title == "<mark>子ども</mark>食堂の案内", query
+        assert "地域の<mark>子ども</mark>の居場所" in hit.snippet, query
+        assert "と<mark>子ども</mark>食堂" in hit.snippet, query
+    hit = search_pages(applicant, "子供食堂").hits[0]
+    assert hit.title == "<mark>子ども食堂</mark>の案内"
+    # Where the text also writes the word as asked, that is what is marked (the
+    # dictionary reads the text only when nothing else would be marked).
+    publish("こども会の案内", "こども会と子ども食堂の合同行事。")
+    hit = search_pages(applicant, "こども会").hits[0]
+    assert "<mark>こども会</mark>と子ども食堂" in hit.snippet

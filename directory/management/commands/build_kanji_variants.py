@@ -5,7 +5,7 @@ from directory.kanji import build
 
 class Command(BaseCommand):
     help = (
-        "Regenerate directory/kanji/variants.tsv (異体字) from Debian's unicode-data "
+        "Regenerate directory/kanji/variants.tsv (異体字) and name_variants.tsv from Debian's unicode-data "
         "(Unihan) and kanjidic-xml (KANJIDIC2)."
     )
 
@@ -15,5 +15,6 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"{path} is missing: apt-get install unicode-data kanjidic-xml"
                 )
-        count = build.write()
-        self.stdout.write(f"{build.OUTPUT}: {count} variants")
+        variants, names = build.write()
+        self.stdout.write(f"{build.OUTPUT}: {variants} variants")
+        self.stdout.write(f"{build.NAMES_OUTPUT}: {names} kanji for names")

@@ -46,6 +46,7 @@ def page_kinds(world) -> dict[str, str]:
         "document": reverse("workflows:document", args=[world.document.pk]),
         "route preview": reverse("workflows:submit", args=[world.draft.pk]),
         "floor plan": reverse("spaces:floor", args=[world.campus.floor.pk]),
+        "check-in (QR)": reverse("spaces:scan", args=[world.campus.desk.checkin_token]),
         "room": reverse("spaces:room", args=[world.campus.big_room.pk]),
         "bookings": reverse("spaces:my_bookings"),
         "spaces": reverse("spaces:home"),
@@ -55,20 +56,52 @@ def page_kinds(world) -> dict[str, str]:
         "notifications": reverse("notifications:list"),
         "settings": reverse("notifications:preferences"),
         "search": reverse("search:results") + "?q=会議",
-        "not found": "/approvals/987654/",
     }
 
 
 def violations(page) -> list[str]:
     results = Axe().run(page, options=WCAG)
+    found = results.response["violations"]
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(
             node["target"][0] if node["target"] else "?" for node in v["nodes"][:3]
         )
-        for v in results.response["violations"]
+        for v in found
         if v["impact"] in BLOCKING
     ]
+
+
+# The error pages a browser can reach, with the status each must answer.
+ERROR_PAGES = {
+    "not found": (404, "/approvals/987654/"),
+    "forbidden": (403, "/spaces/reports/"),  # facility managers only
+}
+CSRF_FAILURE = """() => {
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = '/notifications/settings/';
+    document.body.append(form);
+    form.submit();
+}"""
+
+
+def error_page(handler: str) -> str:
+    """The 400 or 500 page as the server sends it: no page of the intranet can be asked
+    to crash or to find a request suspicious over HTTP."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.exceptions import SuspiciousOperation
+    from django.test import RequestFactory
+
+    from intranet.core import errors
+
+    request = RequestFactory().get("/")
+    request.user, request.session = AnonymousUser(), {}
+    if handler == "bad_request":
+        response = errors.bad_request(request, SuspiciousOperation())
+    else:
+        response = errors.server_error(request)
+    return response.content.decode()
 
 
 @pytest.mark.parametrize("kind", ["phone", "desktop"])
@@ -82,6 +115,24 @@ def test_no_serious_violation_on_any_page_kind(live, world, new_page, kind):
     for name, path in page_kinds(world).items():
         page.goto(f"{live.url}{path}")
         found[name] = violations(page)
+    for name, (status, path) in ERROR_PAGES.items():
+        response = page.goto(f"{live.url}{path}")
+        assert response.status == status, name
+        assert page.locator(".site-header").count() == 1, name  # our layout
+        found[name] = violations(page)
+    page.goto(f"{live.url}/")
+    with page.expect_navigation() as navigation:
+        page.evaluate(CSRF_FAILURE)
+    assert navigation.value.status == 403
+    assert "ページを読み込み直してから" in page.content()
+    found["CSRF failure"] = violations(page)
+    for name, handler in (("bad request", "bad_request"), ("server error", "server")):
+        page.set_content(error_page(handler))  # at the intranet's address: CSS loads
+        assert page.locator(".site-header").count() == 1, name
+        found[name] = violations(page)
+    # axe is really looking: a picture without a text alternative is critical.
+    page.set_content('<main><img src="/static/intranet/icons/icon-192.png"></main>')
+    assert any(problem.startswith("image-alt") for problem in violations(page))
     for name, problems in found.items():  # per page, for the closing note (-s)
         print(f"axe {WIDTHS[kind]}px {name}: {len(problems)} serious/critical")
     failing = {name: problems for name, problems in found.items() if problems}

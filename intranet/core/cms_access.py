@@ -1,6 +1,7 @@
 """May this person open the CMS? Asked on every page (the user menu's link), so it
-is answered from the cache: a page costs no permission queries. ``remembered`` keeps
-the user menu's other group-dependent answers the same way (the factor-reset link).
+is answered from the cache: a page costs no permission queries. The user menu's other
+links that follow groups (the factor-reset link) register their rule here and are
+answered with it, from the same cache entry.
 
 The answer is keyed by a version that any change able to alter it moves on — a
 group membership (one by one or through the directory sync), a group's or a
@@ -32,18 +33,30 @@ def _version() -> str | None:
     return version  # None: the cache is down
 
 
-def remembered(user, question: str, answer: Callable[[], bool]) -> bool:
-    """``answer()`` for ``user`` (it may depend on groups and permissions only), from
-    the cache until a change of groups or permissions moves the version on."""
+# The user menu's other links that follow groups or permissions (name -> rule, each
+# registered by its app): answered with the CMS link, in the same cache entry.
+MENU_RULES: dict[str, Callable[[object], bool]] = {}
+
+
+def register(name: str, rule: Callable[[object], bool]) -> None:
+    MENU_RULES[name] = rule
+
+
+def _answers(user) -> dict[str, bool]:
+    def work_out() -> dict[str, bool]:
+        answers = {"cms": user.has_perm("wagtailadmin.access_admin")}
+        answers.update((name, rule(user)) for name, rule in MENU_RULES.items())
+        return answers
+
     version = _version()
     if version is None:  # the cache is down
-        return answer()
-    key = f"cms-access:{version}:{question}:{user.pk}"
-    found = cache.get(key)
-    if found is None:
-        found = answer()
-        cache.set(key, found, TIMEOUT)
-    return found
+        return work_out()
+    key = f"cms-access:{version}:{user.pk}"
+    answers = cache.get(key)
+    if answers is None or answers.keys() != {"cms", *MENU_RULES}:
+        answers = work_out()
+        cache.set(key, answers, TIMEOUT)
+    return answers
 
 
 def may_use_cms(user) -> bool:
@@ -51,7 +64,14 @@ def may_use_cms(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    return remembered(user, "cms", lambda: user.has_perm("wagtailadmin.access_admin"))
+    return _answers(user)["cms"]
+
+
+def menu_answer(user, name: str) -> bool:
+    """The answer of the registered rule ``name`` for ``user``, from the cache."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return _answers(user)[name]
 
 
 def forget(**kwargs) -> None:

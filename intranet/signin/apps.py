@@ -10,7 +10,10 @@ class SigninConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import sessions
+        from intranet.core import cms_access
+
+        from . import policy, sessions
+        from .context_processors import RESET_FACTORS
 
         user_logged_in.connect(
             sessions.started, weak=False, dispatch_uid="signin-session-started"
@@ -18,3 +21,4 @@ class SigninConfig(AppConfig):
         user_logged_out.connect(
             sessions.ended, weak=False, dispatch_uid="signin-session-ended"
         )
+        cms_access.register(RESET_FACTORS, policy.may_reset_factors)

@@ -15,9 +15,17 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Concat
 
 from .models import Membership, OrgUnit, Person, Post, PresencePeriod, today
-from .text import fold, fold_name, has_variants, normalize, spellings, tidy
+from .text import (
+    MAX_QUERY_WORDS,
+    fold,
+    fold_name,
+    has_variants,
+    normalize,
+    spellings,
+    tidy,
+)
 
-MAX_TOKENS = 6
+MAX_TOKENS = MAX_QUERY_WORDS
 # What a result list shows of each membership (the rest is left deferred).
 MEMBERSHIP_FIELDS = (
     "id",

@@ -31,6 +31,9 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 _KATAKANA_START = ord("ァ")
 _KATAKANA_END = ord("ヶ")
 _TO_HIRAGANA = ord("ぁ") - ord("ァ")
@@ -254,19 +257,28 @@ _MARKS = frozenset(
 _PIECES: dict[str, str] = {}
 
 
-def _fold_cluster(cluster: str) -> str:
-    piece = _PIECES.get(cluster)
+_NAME_PIECES: dict[str, str] = {}
+
+
+def _fold_cluster(cluster: str, *, names: bool = False) -> str:
+    pieces = _NAME_PIECES if names else _PIECES
+    piece = pieces.get(cluster)
     if piece is None:
-        piece = " " if cluster.isspace() else normalize(cluster)
-        if len(_PIECES) < 65536:
-            _PIECES[cluster] = piece
+        if cluster.isspace():
+            piece = "" if names else " "
+        else:
+            piece = normalize_name(cluster) if names else normalize(cluster)
+        if len(pieces) < 65536:
+            pieces[cluster] = piece
     return piece
 
 
 @dataclass(frozen=True)
 class FoldedText:
-    """``text`` folded as ``normalize`` folds it, with the span of ``text`` behind
-    every folded character: search runs on ``folded``, the reader sees ``text``."""
+    """``text`` folded as ``normalize`` folds it (``normalize_name`` with
+    ``names=True``, white space dropped, as a person's stored search text joins
+    surname and given name), with the span of ``text`` behind every folded
+    character: search runs on ``folded``, the reader sees ``text``."""
 
     text: str
     folded: str
@@ -274,7 +286,7 @@ class FoldedText:
     ends: tuple[int, ...]
 
     @classmethod
-    def of(cls, text: str) -> "FoldedText":
+    def of(cls, text: str, *, names: bool = False) -> "FoldedText":
         pieces: list[str] = []
         starts: list[int] = []
         ends: list[int] = []
@@ -284,7 +296,7 @@ class FoldedText:
             end = index + 1
             while end < length and text[end] in _MARKS:
                 end += 1
-            piece = _fold_cluster(text[index:end])
+            piece = _fold_cluster(text[index:end], names=names)
             if piece and not (piece == " " and (not pieces or pieces[-1] == " ")):
                 for char in piece:
                     pieces.append(char)
@@ -311,6 +323,66 @@ class FoldedText:
             found.append(self.original_span(at, at + len(needle)))
             at = self.folded.find(needle, at + 1)
         return found
+
+    def spans(
+        self, needles: list[str], *, start: int = 0, end: int | None = None
+    ) -> list[tuple[int, int]]:
+        """Where the folded ``needles`` occur in ``text[start:end]``, as spans of
+        ``text``, sorted and merged."""
+        end = len(self.text) if end is None else end
+        found = sorted(
+            (max(first, start), min(last, end))
+            for needle in needles
+            for first, last in self.find_all(needle)
+            if first < end and last > start
+        )
+        merged: list[tuple[int, int]] = []
+        for first, last in found:
+            if merged and first <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        return merged
+
+
+def render_marked(
+    text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None
+) -> SafeString:
+    """``text[start:end]`` as written, escaped, with each of ``spans`` (sorted,
+    apart) in ``<mark>``."""
+    end = len(text) if end is None else end
+    out, cursor = [], start
+    for first, last in spans:
+        out.append(escape(text[cursor:first]))
+        out.append(f"<mark>{escape(text[first:last])}</mark>")
+        cursor = last
+    out.append(escape(text[cursor:end]))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped
+
+
+MAX_QUERY_WORDS = 6  # the people finder reads no more words of a query
+
+
+@functools.lru_cache(maxsize=256)
+def query_needles(query: str, *, names: bool = False) -> tuple[str, ...]:
+    """The words of a people-finder ``query`` folded as the finder matches them
+    (``directory.search``): ``normalize_name`` for names, ``normalize`` for units
+    and posts."""
+    folded = normalize_name(query) if names else normalize(query)
+    return tuple(folded.split()[:MAX_QUERY_WORDS])
+
+
+def mark_matches(text: str, query: str, *, names: bool = False) -> SafeString:
+    """``text`` as written, escaped, with what the people finder's ``query`` matched
+    in it in ``<mark>``: through width, kana and 異体字 folding, and for a name
+    (``names=True``) through the names layer too (斎藤 marks 斉藤 and 齋藤) and across
+    the space between surname and given name."""
+    text = text or ""
+    needles = query_needles(query or "", names=names)
+    if not needles or not text:
+        return render_marked(text, [])
+    folded = FoldedText.of(text, names=names)
+    return render_marked(text, folded.spans(list(needles)))
 
 
 # Kana, CJK ideographs and the marks written inside Japanese words (々 〆 ー).

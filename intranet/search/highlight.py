@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from directory.text import FoldedText, shorter_spellings, written_forms
+from directory.text import (
+    FoldedText,
+    render_marked,
+    shorter_spellings,
+    written_forms,
+)
 
 from .tokens import Term
 
@@ -29,32 +33,10 @@ def _needles(folded: FoldedText, terms: list[Term]) -> list[str]:
     return needles
 
 
-def _spans(
-    folded: FoldedText, needles: list[str], *, start=0, end=None
-) -> list[tuple[int, int]]:
-    """Where the needles occur in ``folded.text[start:end]`` (indexes into the
-    original text), merged."""
-    end = len(folded.text) if end is None else end
-    found = [
-        (max(first, start), min(last, end))
-        for needle in needles
-        for first, last in folded.find_all(needle)
-        if first < end and last > start
-    ]
-    found.sort()
-    merged: list[tuple[int, int]] = []
-    for first, last in found:
-        if merged and first <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
-        else:
-            merged.append((first, last))
-    return merged
-
-
 def mark(text: str, terms: list[Term]) -> SafeString:
     """All of ``text`` as written, escaped, with every match in ``<mark>``."""
     folded = FoldedText.of(text)
-    return _render(text, _spans(folded, _needles(folded, terms)), 0, len(text))
+    return render_marked(text, folded.spans(_needles(folded, terms)))
 
 
 def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
@@ -69,19 +51,7 @@ def snippet(text: str, terms: list[Term], *, width: int = 120) -> SafeString:
     start = max(0, first - width // 3) if first > 0 else 0
     end = min(len(text), start + width)
     start = max(0, min(start, end - width))
-    body = _render(text, _spans(folded, needles, start=start, end=end), start, end)
+    body = render_marked(text, folded.spans(needles, start=start, end=end), start, end)
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return mark_safe(f"{prefix}{body}{suffix}")  # noqa: S308 - pieces escaped
-
-
-def _render(
-    text: str, spans: list[tuple[int, int]], start: int, end: int
-) -> SafeString:
-    out, cursor = [], start
-    for first, last in spans:
-        out.append(escape(text[cursor:first]))
-        out.append(f"<mark>{escape(text[first:last])}</mark>")
-        cursor = last
-    out.append(escape(text[cursor:end]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from directory.search import search_people
+from directory.text import mark_matches
 from spaces.search import search_spaces
 from workflows.search import search_documents
 
@@ -155,7 +156,7 @@ def search_one_kind(user, query: str, kind: str, *, page: int = 1) -> Group:
 class Suggestion:
     kind: str
     label: str  # the kind, shown beside the title
-    title: str  # escaped HTML (pages mark the match) or plain text
+    title: str  # escaped HTML (pages and people mark the match) or plain text
     detail: str
     url: str
 
@@ -178,7 +179,7 @@ def suggest(user, query: str) -> list[Suggestion]:
             Suggestion(
                 Kind.PEOPLE,
                 str(LABELS[Kind.PEOPLE]),
-                person.full_name,
+                mark_matches(person.full_name, query, names=True),
                 unit.unit.name if unit else "",
                 person.get_absolute_url(),
             )

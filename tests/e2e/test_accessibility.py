@@ -51,11 +51,14 @@ def page_kinds(world) -> dict[str, str]:
         "bookings": reverse("spaces:my_bookings"),
         "spaces": reverse("spaces:home"),
         "people": reverse("directory:people"),
+        # Marks on a name, a unit and (muted) a reading: their contrast is checked.
+        "people found": reverse("directory:people") + "?q=髙橋 総務",
         "profile": reverse("directory:profile", args=[world.office.kacho.pk]),
         "proposals": "/proposals/",
         "notifications": reverse("notifications:list"),
         "settings": reverse("notifications:preferences"),
         "search": reverse("search:results") + "?q=会議",
+        "search (people)": reverse("search:results") + "?q=たかはし",
     }
 
 

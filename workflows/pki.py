@@ -38,6 +38,36 @@ def _key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
+def self_signed(organisation: str, common_name: str, *, years: int = 10) -> Issued:
+    """A self-signed certificate for signing only (e.g. the SAML SP key in development)."""
+    key = _key()
+    name = _name(organisation, common_name)
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365 * years))
+        .sign(key, hashes.SHA256())
+    )
+    return Issued(key, certificate)
+
+
+def private_pem(key, *, rsa_format: bool = False) -> bytes:
+    """An unencrypted PEM of ``key`` (PKCS#8, or PKCS#1 "RSA PRIVATE KEY" with
+    ``rsa_format``), for a file only its owner may read."""
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL
+        if rsa_format
+        else serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+
+
 def authority(organisation: str, common_name: str, *, years: int = 20) -> Issued:
     key = _key()
     name = _name(organisation, common_name)

@@ -592,18 +592,13 @@ def webpush() -> dict:
 def generated_vapid_key(path: Path) -> str:
     """Development and tests: a VAPID private key kept in ``path`` (PEM)."""
     if not path.exists():
-        from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric import ec
+
+        from workflows import pki
 
         key = ec.generate_private_key(ec.SECP256R1())
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
+        path.write_bytes(pki.private_pem(key))
         path.chmod(0o600)
     return path.read_text(encoding="utf-8")
 
@@ -625,36 +620,13 @@ def with_generated_saml_sp_key(sso: dict, directory: Path) -> dict:
         return sso
     key_path, cert_path = directory / "saml-sp.key", directory / "saml-sp.crt"
     if not (key_path.exists() and cert_path.exists()):
-        import datetime
+        from workflows import pki
 
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import rsa
-        from cryptography.x509.oid import NameOID
-
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "intranet SAML SP")])
-        now = datetime.datetime.now(datetime.UTC)
-        certificate = (
-            x509.CertificateBuilder()
-            .subject_name(name)
-            .issuer_name(name)
-            .public_key(key.public_key())
-            .serial_number(x509.random_serial_number())
-            .not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=3650))
-            .sign(key, hashes.SHA256())
-        )
+        pair = pki.self_signed("intranet", "intranet SAML SP")
         directory.mkdir(parents=True, exist_ok=True)
-        key_path.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.TraditionalOpenSSL,
-                serialization.NoEncryption(),
-            )
-        )
+        key_path.write_bytes(pki.private_pem(pair.key, rsa_format=True))
         key_path.chmod(0o600)
-        cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+        cert_path.write_bytes(pair.pem)
     return {
         **sso,
         "SAML": {**saml, "SP_KEY_FILE": str(key_path), "SP_CERT_FILE": str(cert_path)},
